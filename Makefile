@@ -1,0 +1,71 @@
+# tiekartta: one hand-written Makefile. `make run` builds the site from the
+# bundled content; `make test` runs every test (plain, then ASan+UBSan).
+VERSION = 0.1.0
+CC ?= cc
+PKGS = libgit2 libcmark yaml-0.1
+CFLAGS ?= -O2 -g
+WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -Wstrict-prototypes
+PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))
+PKG_LIBS = $$(pkg-config --libs $(PKGS))
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+-include Makefile.local
+
+O = output/obj
+B = output/bin
+SRC = util.c diag.c yaml.c source.c model.c output.c render.c cli.c cmd_build.c cmd_check.c
+LIB_OBJ = $(SRC:%.c=$(O)/plain/%.o)
+ASAN_OBJ = $(SRC:%.c=$(O)/asan/%.o)
+TESTS = test_yaml test_model test_output
+HDR = $(wildcard generator/*.h)
+
+.PHONY: all run test deps asan asan-bins valgrind clean
+
+all: $(B)/tiekartta
+
+$(O)/plain/%.o: generator/%.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DTK_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(O)/asan/%.o: generator/%.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -DTK_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(B)/tiekartta: $(LIB_OBJ) $(O)/plain/main.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(B)/asan/tiekartta: $(ASAN_OBJ) $(O)/asan/main.o
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lm
+
+$(B)/%: tests/%.c tests/harness.h $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lm
+
+$(B)/asan/%: tests/%.c tests/harness.h $(ASAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -Igenerator -o $@ $< $(ASAN_OBJ) $(PKG_LIBS) -lm
+
+# Installs what is missing (through sudo when not root).
+deps:
+	@sh .ci/install-deps
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(B)/tiekartta build
+	@echo "Open output/site/index.html in a browser."
+
+test: all $(TESTS:%=$(B)/%) asan-bins
+	@sh tests/run.sh
+
+asan-bins: $(B)/asan/tiekartta $(TESTS:%=$(B)/asan/%)
+
+asan: asan-bins
+	@TK_ONLY=asan sh tests/run.sh
+
+valgrind: all $(TESTS:%=$(B)/%)
+	@TK_ONLY=valgrind sh tests/run.sh
+
+clean:
+	rm -rf output/obj output/bin output/site output/test

@@ -1,0 +1,81 @@
+/* cli.c: option parsing shared by the subcommands. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void
+tk_cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tiekartta: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+}
+
+/* Takes "--opt VALUE" or "--opt=VALUE". */
+static int
+value(int argc, char **argv, int *i, const char *name, const char **out)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return 0;
+	if (argv[*i][n] == '=') {
+		*out = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		tk_cli_usage_error("%s needs a value", name);
+		return -1;
+	}
+	*out = argv[++*i];
+	return 1;
+}
+
+int
+tk_cli_parse(tk_cli_opts *o, int argc, char **argv, const char *usage)
+{
+	int i, r;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage, stdout);
+			return -1;
+		}
+		if (strcmp(a, "--worktree") == 0) {
+			o->src.worktree = 1;
+			continue;
+		}
+		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			o->quiet = 1;
+			continue;
+		}
+		if ((r = value(argc, argv, &i, "--repo", &o->src.repo)) ||
+		    (r = value(argc, argv, &i, "--rev", &o->src.rev)) ||
+		    (r = value(argc, argv, &i, "--content", &o->src.content)) ||
+		    (r = value(argc, argv, &i, "--theme", &o->theme)) ||
+		    (r = value(argc, argv, &i, "--out", &o->out))) {
+			if (r < 0)
+				return TK_EXIT_USAGE;
+			continue;
+		}
+		tk_cli_usage_error("unknown option '%s'; see 'tiekartta %s --help'", a, argv[0]);
+		return TK_EXIT_USAGE;
+	}
+	if (o->src.worktree && o->src.rev) {
+		tk_cli_usage_error("--worktree and --rev exclude each other: the working "
+		    "tree is not a revision");
+		return TK_EXIT_USAGE;
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* output.h: writing a site so that a failed build leaves the previous one
+ * untouched. Files go to a staging folder beside the output folder; the
+ * finished site replaces the old one in one atomic exchange. A file whose
+ * bytes are unchanged is linked from the previous site, so it keeps its
+ * modification time and uploads move only what changed. */
+#ifndef TK_OUTPUT_H
+#define TK_OUTPUT_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+typedef struct tk_out tk_out;
+
+/* Starts writing a site for dir (created with its parents when missing).
+ * The caller ends with tk_out_commit or tk_out_abort, which free *out. */
+int tk_out_begin(tk_out **out, const char *dir, tk_diag *d);
+/* Writes relpath (a '/'-separated path that stays inside the site: no "..",
+ * no leading '/', no empty or hidden parts). */
+int tk_out_write(tk_out *o, const char *relpath, const char *data, size_t len);
+/* Makes the staged site the site. */
+int tk_out_commit(tk_out *o);
+void tk_out_abort(tk_out *o);
+
+/* Files written and files kept (linked unchanged) so far. */
+size_t tk_out_written(const tk_out *o);
+size_t tk_out_kept(const tk_out *o);
+
+/* Is relpath a safe relative path for the output? */
+int tk_out_path_ok(const char *relpath);
+
+#endif

@@ -1,0 +1,391 @@
+/* source.c: see source.h. libgit2's 0/<0 convention is converted here, with
+ * git_error_last() read at once; nothing else in the program sees libgit2's
+ * content reading. */
+#define _DEFAULT_SOURCE
+#include "source.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+typedef struct {
+	tk_source_file f;
+	char *data;
+	size_t len;
+	int loaded;
+} file;
+
+struct tk_source {
+	git_repository *repo;
+	git_tree *tree;         /* the content folder's tree, NULL when reading disk */
+	char *root;             /* directory read in worktree/directory mode */
+	char *workdir;
+	char *content;
+	char commit[41];
+	int has_commit, dirty;
+	time_t time;
+	file *files;
+	size_t n, cap;
+};
+
+static int lib_refs;
+
+static const char *
+git_msg(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+static void
+add_file(tk_source *s, const char *path, const char *shown, const char *oid)
+{
+	file *f;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->files = xrealloc(s->files, s->cap * sizeof(*s->files));
+	}
+	f = &s->files[s->n++];
+	memset(f, 0, sizeof(*f));
+	f->f.path = xstrdup(path);
+	f->f.shown = xstrdup(shown);
+	if (oid)
+		memcpy(f->f.oid, oid, 41);
+}
+
+static int
+cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const file *)a)->f.path, ((const file *)b)->f.path);
+}
+
+typedef struct {
+	tk_source *s;
+	tk_diag *d;
+	int bad;
+} walk_ctx;
+
+static int
+walk_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	walk_ctx *w = payload;
+	git_filemode_t mode = git_tree_entry_filemode(e);
+	char *rel, *shown, oid[41];
+
+	if (mode == GIT_FILEMODE_TREE)
+		return 0;
+	rel = xasprintf("%s%s", root, git_tree_entry_name(e));
+	shown = xasprintf("%s/%s", w->s->content, rel);
+	if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+		git_oid_tostr(oid, sizeof(oid), git_tree_entry_id(e));
+		add_file(w->s, rel, shown, oid);
+	} else {
+		tk_diag_error(w->d, shown, 0, 0, "%s in the content tree; content holds "
+		    "only regular files, so replace it with a file or remove it",
+		    mode == GIT_FILEMODE_LINK ? "a symbolic link" :
+		    mode == GIT_FILEMODE_COMMIT ? "a submodule" : "an entry of odd mode");
+		w->bad = 1;
+	}
+	free(rel);
+	free(shown);
+	return 0;
+}
+
+/* Reads a directory tree from disk, refusing symbolic links and special
+ * files. Paths are sorted later. */
+static int
+walk_dir(tk_source *s, const char *dir, const char *rel, tk_diag *d)
+{
+	DIR *dp;
+	struct dirent *de;
+	int rc = 0;
+
+	if ((dp = opendir(dir)) == NULL) {
+		tk_diag_error(d, dir, 0, 0, "cannot read the directory: %s", strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		struct stat st;
+		char *full, *r, *shown;
+
+		if (de->d_name[0] == '.')
+			continue;       /* .git, editor droppings */
+		full = xasprintf("%s/%s", dir, de->d_name);
+		r = *rel ? xasprintf("%s/%s", rel, de->d_name) : xstrdup(de->d_name);
+		shown = xasprintf("%s/%s", s->content, r);
+		if (lstat(full, &st) != 0) {
+			tk_diag_error(d, shown, 0, 0, "cannot stat: %s", strerror(errno));
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (walk_dir(s, full, r, d) < 0)
+				rc = -1;
+		} else if (S_ISREG(st.st_mode)) {
+			add_file(s, r, shown, NULL);
+			s->files[s->n - 1].data = full;  /* the disk path until read */
+			full = NULL;
+		} else {
+			tk_diag_error(d, shown, 0, 0, "%s in the content tree; content holds "
+			    "only regular files, so replace it with a file or remove it",
+			    S_ISLNK(st.st_mode) ? "a symbolic link" : "a special file");
+			rc = -1;
+		}
+		free(full);
+		free(r);
+		free(shown);
+	}
+	closedir(dp);
+	return rc;
+}
+
+static int
+open_commit(tk_source *s, const char *rev, tk_diag *d)
+{
+	git_object *obj = NULL;
+	git_commit *commit = NULL;
+	git_tree *root = NULL;
+	git_tree_entry *te = NULL;
+	int rc = -1;
+
+	if (git_revparse_single(&obj, s->repo, rev ? rev : "HEAD") < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot resolve revision '%s': %s",
+		    rev ? rev : "HEAD", git_msg());
+		rc = TK_SOURCE_EARG;
+		goto out;
+	}
+	if (git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "revision '%s' does not name a commit: %s",
+		    rev ? rev : "HEAD", git_msg());
+		goto out;
+	}
+	git_oid_tostr(s->commit, sizeof(s->commit), git_commit_id(commit));
+	s->has_commit = 1;
+	s->time = (time_t)git_commit_time(commit);
+	if (s->root) {          /* worktree mode: the commit is only for reference */
+		rc = 0;
+		goto out;
+	}
+	if (git_commit_tree(&root, commit) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot read the tree of %s: %s", s->commit, git_msg());
+		goto out;
+	}
+	if (strcmp(s->content, ".") == 0) {
+		s->tree = root;
+		root = NULL;
+	} else {
+		if (git_tree_entry_bypath(&te, root, s->content) < 0 ||
+		    git_tree_entry_type(te) != GIT_OBJECT_TREE) {
+			tk_diag_error(d, NULL, 0, 0, "no folder '%s' in commit %.12s; "
+			    "give the content folder with --content", s->content, s->commit);
+			rc = TK_SOURCE_EARG;
+			goto out;
+		}
+		if (git_tree_lookup(&s->tree, s->repo, git_tree_entry_id(te)) < 0) {
+			tk_diag_error(d, s->content, 0, 0, "cannot read the tree: %s", git_msg());
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	git_tree_entry_free(te);
+	git_tree_free(root);
+	git_commit_free(commit);
+	git_object_free(obj);
+	return rc;
+}
+
+int
+tk_source_open(tk_source **out, const tk_source_opts *o, tk_diag *d)
+{
+	tk_source *s = xcalloc(1, sizeof(*s));
+	git_buf found = GIT_BUF_INIT;
+	const char *content = o->content ? o->content : "content";
+	int rc = -1, r;
+	size_t i;
+
+	*out = NULL;
+	if (lib_refs++ == 0)
+		git_libgit2_init();
+	/* Strip "./" and trailing slashes so paths join cleanly. */
+	while (strncmp(content, "./", 2) == 0)
+		content += 2;
+	s->content = xstrdup(*content ? content : ".");
+	for (i = strlen(s->content); i > 1 && s->content[i - 1] == '/'; i--)
+		s->content[i - 1] = '\0';
+
+	if (git_repository_discover(&found, o->repo ? o->repo : ".", 0, NULL) == 0) {
+		if (git_repository_open(&s->repo, found.ptr) < 0) {
+			tk_diag_error(d, found.ptr, 0, 0, "cannot open the repository: %s", git_msg());
+			goto out;
+		}
+		if (git_repository_workdir(s->repo))
+			s->workdir = xstrdup(git_repository_workdir(s->repo));
+		if (o->worktree) {
+			if (s->workdir == NULL) {
+				tk_diag_error(d, found.ptr, 0, 0,
+				    "--worktree needs a repository with a working tree");
+				goto out;
+			}
+			s->root = xasprintf("%s%s", s->workdir, s->content);
+			s->dirty = 1;
+		}
+		if (o->rev == NULL && git_repository_head_unborn(s->repo) == 1 && s->workdir) {
+			/* A new repository has no commit yet: read the work tree. */
+			free(s->root);
+			s->root = xasprintf("%s%s", s->workdir, s->content);
+			tk_diag_warning(d, s->root, 0, 0, "the repository has no commit yet; "
+			    "reading the working tree, and pages will carry no commit");
+		} else if ((r = open_commit(s, o->rev, d)) < 0) {
+			rc = r;
+			goto out;
+		}
+	} else {
+		if (o->rev) {
+			tk_diag_error(d, o->repo ? o->repo : ".", 0, 0,
+			    "not in a Git repository, so --rev cannot be used");
+			rc = TK_SOURCE_EARG;
+			goto out;
+		}
+		s->root = o->repo ? xasprintf("%s/%s", o->repo, s->content) : xstrdup(s->content);
+		tk_diag_warning(d, s->root, 0, 0,
+		    "not in a Git repository; reading the directory, and pages will carry no commit");
+	}
+
+	if (s->tree) {
+		walk_ctx w = { s, d, 0 };
+
+		if (git_tree_walk(s->tree, GIT_TREEWALK_PRE, walk_cb, &w) < 0) {
+			tk_diag_error(d, s->content, 0, 0, "cannot walk the tree: %s", git_msg());
+			goto out;
+		}
+		if (w.bad)
+			goto out;
+	} else {
+		struct stat st;
+
+		if (stat(s->root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			tk_diag_error(d, s->root, 0, 0, "no content folder here; "
+			    "give it with --content (and the repository with --repo)");
+			rc = TK_SOURCE_EARG;
+			goto out;
+		}
+		if (walk_dir(s, s->root, "", d) < 0)
+			goto out;
+	}
+	qsort(s->files, s->n, sizeof(*s->files), cmp_file);
+	*out = s;
+	s = NULL;
+	rc = 0;
+out:
+	git_buf_dispose(&found);
+	tk_source_free(s);
+	return rc;
+}
+
+void
+tk_source_free(tk_source *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++) {
+		free((char *)s->files[i].f.path);
+		free((char *)s->files[i].f.shown);
+		free(s->files[i].data);
+	}
+	free(s->files);
+	git_tree_free(s->tree);
+	git_repository_free(s->repo);
+	free(s->root);
+	free(s->workdir);
+	free(s->content);
+	free(s);
+	if (--lib_refs == 0)
+		git_libgit2_shutdown();
+}
+
+size_t
+tk_source_count(const tk_source *s)
+{
+	return s->n;
+}
+
+const tk_source_file *
+tk_source_file_at(const tk_source *s, size_t i)
+{
+	return &s->files[i].f;
+}
+
+int
+tk_source_read(tk_source *s, size_t i, const char **buf, size_t *len, tk_diag *d)
+{
+	file *f = &s->files[i];
+	git_oid oid;
+	git_blob *blob = NULL;
+
+	if (!f->loaded) {
+		if (s->tree) {
+			if (git_oid_fromstr(&oid, f->f.oid) < 0 ||
+			    git_blob_lookup(&blob, s->repo, &oid) < 0) {
+				tk_diag_error(d, f->f.shown, 0, 0,
+				    "cannot read blob %s: %s", f->f.oid, git_msg());
+				return -1;
+			}
+			f->len = (size_t)git_blob_rawsize(blob);
+			f->data = xstrndup(git_blob_rawcontent(blob), f->len);
+			git_blob_free(blob);
+		} else {
+			char *disk = f->data, *data;
+
+			if (tk_read_file(&data, &f->len, disk) < 0) {
+				tk_diag_error(d, f->f.shown, 0, 0, "cannot read: %s", strerror(errno));
+				return -1;
+			}
+			free(disk);
+			f->data = data;
+			if (git_odb_hash(&oid, f->data, f->len, GIT_OBJECT_BLOB) == 0)
+				git_oid_tostr(f->f.oid, sizeof(f->f.oid), &oid);
+		}
+		f->loaded = 1;
+	}
+	*buf = f->data;
+	*len = f->len;
+	return 0;
+}
+
+const char *
+tk_source_commit(const tk_source *s)
+{
+	return s->has_commit ? s->commit : NULL;
+}
+
+int
+tk_source_dirty(const tk_source *s)
+{
+	return s->dirty;
+}
+
+time_t
+tk_source_commit_time(const tk_source *s)
+{
+	return s->has_commit ? s->time : 0;
+}
+
+const char *
+tk_source_workdir(const tk_source *s)
+{
+	return s->workdir;
+}
+
+const char *
+tk_source_content_path(const tk_source *s)
+{
+	return s->content;
+}

@@ -1,0 +1,56 @@
+/* source.h: where content comes from. A Git revision read through libgit2,
+ * the working tree of a repository, or a plain directory. Files are listed
+ * sorted by path, each with its blob id, so parsed results can be cached by
+ * content and output never depends on readdir or tree order. */
+#ifndef TK_SOURCE_H
+#define TK_SOURCE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "diag.h"
+
+typedef struct tk_source tk_source;
+
+typedef struct {
+	const char *path;       /* relative to the content root, '/'-separated */
+	const char *shown;      /* the path as errors show it */
+	char oid[41];           /* Git blob id, hex (hashed from disk in directory mode) */
+} tk_source_file;
+
+typedef struct {
+	const char *repo;       /* --repo, or NULL: discover from the current directory */
+	const char *rev;        /* --rev, or NULL for HEAD */
+	const char *content;    /* --content, or NULL for "content" */
+	int worktree;           /* read the working tree instead of a commit */
+} tk_source_opts;
+
+/* Returned by tk_source_open when the options name something that is not
+ * there (a revision, a content folder): a usage problem, not an I/O one. */
+#define TK_SOURCE_EARG (-2)
+
+/* Opens the content named by opts. Outside a Git repository the content
+ * directory is read as it is (a warning says pages carry no commit).
+ * Reports problems through d and returns negative on failure. The caller
+ * frees *out with tk_source_free. */
+int tk_source_open(tk_source **out, const tk_source_opts *opts, tk_diag *d);
+void tk_source_free(tk_source *s);
+
+size_t tk_source_count(const tk_source *s);
+/* The i-th file, sorted by path; borrowed, lives as long as the source. */
+const tk_source_file *tk_source_file_at(const tk_source *s, size_t i);
+/* Reads the i-th file's bytes (borrowed, cached in the source). */
+int tk_source_read(tk_source *s, size_t i, const char **buf, size_t *len, tk_diag *d);
+
+/* The commit's id (hex) or NULL when there is none (directory mode). In
+ * worktree mode this is HEAD's id and tk_source_dirty says so. */
+const char *tk_source_commit(const tk_source *s);
+int tk_source_dirty(const tk_source *s);
+/* The commit's time (seconds since the epoch, UTC), or 0 without a commit. */
+time_t tk_source_commit_time(const tk_source *s);
+/* The repository's working directory (with a trailing '/'), or NULL. */
+const char *tk_source_workdir(const tk_source *s);
+/* The content folder's path inside the repository ("content"). */
+const char *tk_source_content_path(const tk_source *s);
+
+#endif

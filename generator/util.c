@@ -1,0 +1,408 @@
+/* util.c: see util.h. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+oom(void)
+{
+	fputs("tiekartta: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	tk_buf b = TK_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	tk_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return tk_buf_detach(&b);
+}
+
+static void
+grow(tk_buf *b, size_t more)
+{
+	size_t need = b->len + more + 1;
+
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->data = xrealloc(b->data, b->cap);
+}
+
+void
+tk_buf_put(tk_buf *b, const char *s, size_t n)
+{
+	grow(b, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+tk_buf_puts(tk_buf *b, const char *s)
+{
+	tk_buf_put(b, s, strlen(s));
+}
+
+void
+tk_buf_putc(tk_buf *b, char c)
+{
+	tk_buf_put(b, &c, 1);
+}
+
+void
+tk_buf_vprintf(tk_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	grow(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void
+tk_buf_printf(tk_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tk_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void
+tk_buf_put_html(tk_buf *b, const char *s, size_t n)
+{
+	size_t i, start = 0;
+	const char *rep;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		tk_buf_put(b, s + start, i - start);
+		tk_buf_puts(b, rep);
+		start = i + 1;
+	}
+	tk_buf_put(b, s + start, n - start);
+}
+
+void
+tk_buf_reset(tk_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+char *
+tk_buf_detach(tk_buf *b)
+{
+	char *p = b->data;
+
+	if (p == NULL)
+		p = xstrdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void
+tk_buf_free(tk_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int
+tk_read_file(char **out, size_t *len, const char *path)
+{
+	FILE *f = NULL;
+	tk_buf b = TK_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	int rc = -1;
+
+	*out = NULL;
+	*len = 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		goto out;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		tk_buf_put(&b, chunk, n);
+	if (ferror(f)) {
+		errno = EIO;
+		goto out;
+	}
+	*len = b.len;
+	*out = tk_buf_detach(&b);
+	rc = 0;
+out:
+	if (f)
+		fclose(f);
+	tk_buf_free(&b);
+	return rc;
+}
+
+int
+tk_utf8_valid(const char *str, size_t n, size_t *bad)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t k, need;
+		unsigned cp, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			need = 1; cp = c & 0x1f; min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2; cp = c & 0x0f; min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3; cp = c & 0x07; min = 0x10000;
+		} else
+			goto fail;
+		if (i + need >= n)
+			goto fail;
+		for (k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				goto fail;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			goto fail;
+		i += need + 1;
+	}
+	return 1;
+fail:
+	if (bad)
+		*bad = i;
+	return 0;
+}
+
+/* Arena: a list of blocks; big requests get a block of their own. */
+struct tk_arena {
+	struct block {
+		struct block *next;
+		size_t used, cap;
+		max_align_t data[];
+	} *head;
+};
+
+enum { ARENA_BLOCK = 64 * 1024 };
+
+tk_arena *
+tk_arena_new(void)
+{
+	return xcalloc(1, sizeof(tk_arena));
+}
+
+void
+tk_arena_free(tk_arena *a)
+{
+	struct block *b, *next;
+
+	if (a == NULL)
+		return;
+	for (b = a->head; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(a);
+}
+
+void *
+tk_arena_alloc(tk_arena *a, size_t n)
+{
+	size_t al = sizeof(max_align_t);
+	struct block *b = a->head;
+	void *p;
+
+	n = (n + al - 1) / al * al;
+	if (b == NULL || b->cap - b->used < n) {
+		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+
+		b = xmalloc(sizeof(*b) + cap);
+		b->cap = cap;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+tk_arena_strndup(tk_arena *a, const char *s, size_t n)
+{
+	char *p = tk_arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+tk_arena_strdup(tk_arena *a, const char *s)
+{
+	return tk_arena_strndup(a, s, strlen(s));
+}
+
+/* Open addressing with linear probing; the table stays at most half full. */
+struct tk_strmap {
+	struct slot {
+		const char *key;
+		void *val;
+	} *slots;
+	size_t cap, count;
+};
+
+static size_t
+hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+tk_strmap *
+tk_strmap_new(void)
+{
+	tk_strmap *m = xcalloc(1, sizeof(*m));
+
+	m->cap = 16;
+	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	return m;
+}
+
+void
+tk_strmap_free(tk_strmap *m)
+{
+	if (m == NULL)
+		return;
+	free(m->slots);
+	free(m);
+}
+
+static struct slot *
+find(const tk_strmap *m, const char *key)
+{
+	size_t i = hash(key) & (m->cap - 1);
+
+	while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+void *
+tk_strmap_put(tk_strmap *m, const char *key, void *val)
+{
+	struct slot *s;
+	void *old;
+
+	if (2 * (m->count + 1) > m->cap) {
+		struct slot *olds = m->slots;
+		size_t i, oldcap = m->cap;
+
+		m->cap *= 2;
+		m->slots = xcalloc(m->cap, sizeof(*m->slots));
+		for (i = 0; i < oldcap; i++)
+			if (olds[i].key)
+				*find(m, olds[i].key) = olds[i];
+		free(olds);
+	}
+	s = find(m, key);
+	old = s->key ? s->val : NULL;
+	if (s->key == NULL)
+		m->count++;
+	s->key = key;
+	s->val = val;
+	return old;
+}
+
+void *
+tk_strmap_get(const tk_strmap *m, const char *key)
+{
+	struct slot *s = find(m, key);
+
+	return s->key ? s->val : NULL;
+}
+
+size_t
+tk_strmap_count(const tk_strmap *m)
+{
+	return m->count;
+}

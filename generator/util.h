@@ -1,0 +1,64 @@
+/* util.h: allocation that aborts on out-of-memory, a growable byte buffer,
+ * and small helpers shared by every module. */
+#ifndef TK_UTIL_H
+#define TK_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer; data is always NUL-terminated. Zero-initialise
+ * (TK_BUF_INIT) to start; tk_buf_free releases; tk_buf_detach hands the
+ * bytes to the caller, who frees them. */
+typedef struct {
+	char *data;
+	size_t len, cap;
+} tk_buf;
+#define TK_BUF_INIT { NULL, 0, 0 }
+
+void tk_buf_put(tk_buf *b, const char *s, size_t n);
+void tk_buf_puts(tk_buf *b, const char *s);
+void tk_buf_putc(tk_buf *b, char c);
+void tk_buf_printf(tk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tk_buf_vprintf(tk_buf *b, const char *fmt, va_list ap);
+/* Appends s with & < > " ' escaped for HTML text and attribute values. */
+void tk_buf_put_html(tk_buf *b, const char *s, size_t n);
+void tk_buf_reset(tk_buf *b);
+char *tk_buf_detach(tk_buf *b);
+void tk_buf_free(tk_buf *b);
+
+/* Reads a whole file; returns 0 and a malloc'd NUL-terminated buffer, or
+ * negative with errno set. */
+int tk_read_file(char **out, size_t *len, const char *path);
+
+/* Is s[0..n) valid UTF-8 (no overlongs, no surrogates)? Returns 1, or 0 and
+ * sets *bad to the offset of the first bad byte. */
+int tk_utf8_valid(const char *s, size_t n, size_t *bad);
+
+
+
+/* An arena: many small allocations freed at once. Model data lives in one
+ * per build, so the model needs no per-object frees. */
+typedef struct tk_arena tk_arena;
+tk_arena *tk_arena_new(void);
+void tk_arena_free(tk_arena *a);
+void *tk_arena_alloc(tk_arena *a, size_t n);       /* zeroed, aligned */
+char *tk_arena_strdup(tk_arena *a, const char *s);
+char *tk_arena_strndup(tk_arena *a, const char *s, size_t n);
+
+/* A hash map from NUL-terminated string keys to pointers. Keys are
+ * borrowed: they must outlive the map. */
+typedef struct tk_strmap tk_strmap;
+tk_strmap *tk_strmap_new(void);
+void tk_strmap_free(tk_strmap *m);
+/* Sets key to val; returns the previous value or NULL. */
+void *tk_strmap_put(tk_strmap *m, const char *key, void *val);
+void *tk_strmap_get(const tk_strmap *m, const char *key);
+size_t tk_strmap_count(const tk_strmap *m);
+#endif

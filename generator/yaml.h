@@ -1,0 +1,58 @@
+/* yaml.h: a YAML loader over libyaml events that yields a small tree with
+ * 1-based line and column for every node, and refuses hostile input. */
+#ifndef TK_YAML_H
+#define TK_YAML_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+typedef enum {
+	TK_YAML_SCALAR,
+	TK_YAML_SEQ,
+	TK_YAML_MAP
+} tk_yaml_kind;
+
+typedef struct tk_ynode tk_ynode;
+
+/* A node of the tree. Map children alternate key, value (keys are scalars);
+ * sequence children are the items. Nodes are owned by their document. */
+struct tk_ynode {
+	tk_yaml_kind kind;
+	int line, col;          /* 1-based position of the node's first character */
+	const char *str;        /* scalar text, NUL-terminated (scalars only) */
+	size_t len;             /* scalar length in bytes */
+	int quoted;             /* scalar was written in quotes or as a block */
+	const char *tag;        /* explicit tag ("!!str") or NULL */
+	size_t n;               /* number of children */
+	tk_ynode **kids;
+};
+
+typedef struct tk_ydoc tk_ydoc;
+
+/* Limits that protect the loader; zero fields take the defaults below. */
+typedef struct {
+	size_t max_bytes;       /* default 4 MiB */
+	int max_depth;          /* default 64 */
+	size_t max_nodes;       /* default 1 000 000, counting alias expansions */
+} tk_yaml_limits;
+
+/* Parses buf[0..len) (a BOM and CRLF are accepted) as one YAML document.
+ * An empty document yields a NULL root. On error reports
+ * "path:line:col: error: …" through d and returns negative; *out is NULL.
+ * On success the caller frees *out with tk_yaml_free. */
+int tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
+    const tk_yaml_limits *lim, tk_diag *d);
+void tk_yaml_free(tk_ydoc *doc);
+
+/* The root node, borrowed, or NULL for an empty document. */
+const tk_ynode *tk_yaml_root(const tk_ydoc *doc);
+/* The file path given to tk_yaml_load, borrowed. */
+const char *tk_yaml_path(const tk_ydoc *doc);
+
+/* The value under key in a map, or NULL (borrowed). */
+const tk_ynode *tk_yaml_get(const tk_ynode *map, const char *key);
+/* Is this a plain scalar that YAML 1.2 core schema reads as null? */
+int tk_yaml_is_null(const tk_ynode *n);
+
+#endif
