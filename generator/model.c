@@ -88,10 +88,11 @@ tk_parse_cache_free(tk_parse_cache *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->n; i++) {
+	/* The map borrows the keys: free every document before any key. */
+	for (i = 0; i < c->n; i++)
 		tk_yaml_free(tk_strmap_get(c->docs, c->keys[i]));
+	for (i = 0; i < c->n; i++)
 		free(c->keys[i]);
-	}
 	free(c->keys);
 	tk_strmap_free(c->docs);
 	free(c);

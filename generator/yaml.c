@@ -275,11 +275,6 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 			n = stack[--depth];
 			if (n->pub.kind == TK_YAML_MAP && check_dup_keys(&n->pub, path, d) < 0)
 				goto out;
-			if (n->pub.kind == TK_YAML_MAP && n->pub.n > 0) {
-				/* A map's first key sits where the map starts. */
-				n->pub.line = n->pub.kids[0]->line;
-				n->pub.col = n->pub.kids[0]->col;
-			}
 			break;
 		default:
 			break;

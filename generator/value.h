@@ -1,0 +1,86 @@
+/* value.h: the view data that templates render: null, bool, number,
+ * string, list, and map (ordered by insertion, looked up by key). */
+#ifndef TK_VALUE_H
+#define TK_VALUE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "util.h"
+#include "yaml.h"
+
+typedef enum {
+	TK_VALUE_NULL,
+	TK_VALUE_BOOL,
+	TK_VALUE_NUM,
+	TK_VALUE_STR,
+	TK_VALUE_LIST,
+	TK_VALUE_MAP
+} tk_value_kind;
+
+typedef struct tk_value tk_value;
+
+/* Constructors. Each returns a new value that the caller frees with
+ * tk_value_free, unless it hands the value to a list or map. */
+tk_value *tk_value_null(void);
+tk_value *tk_value_bool(int b);
+tk_value *tk_value_num(double d);
+tk_value *tk_value_str(const char *s);                   /* copies s */
+tk_value *tk_value_strn(const char *s, size_t n);        /* copies s[0..n) */
+tk_value *tk_value_list(void);
+tk_value *tk_value_map(void);
+/* A deep copy, owned by the caller. */
+tk_value *tk_value_copy(const tk_value *v);
+/* Frees v and everything it holds; accepts NULL. */
+void tk_value_free(tk_value *v);
+
+tk_value_kind tk_value_kind_of(const tk_value *v);
+/* The bool (0 or 1); 0 when v is not a bool. */
+int tk_value_get_bool(const tk_value *v);
+/* The number; 0 when v is not a number. */
+double tk_value_get_num(const tk_value *v);
+/* The string's bytes, borrowed from v and NUL-terminated, with the length
+ * through *len when len is not NULL; NULL when v is not a string. */
+const char *tk_value_get_str(const tk_value *v, size_t *len);
+
+/* Appends v to list, which takes ownership of v. The pointer stays valid
+ * until the list is freed, so the caller may keep filling v. */
+void tk_value_list_push(tk_value *list, tk_value *v);
+size_t tk_value_list_len(const tk_value *list);
+/* Item i, borrowed from the list; NULL when out of range or not a list. */
+const tk_value *tk_value_list_at(const tk_value *list, size_t i);
+
+/* Sets key to v; map takes ownership of v and copies the key. A key that
+ * is already there keeps its place and its old value is freed. */
+void tk_value_map_set(tk_value *map, const char *key, tk_value *v);
+void tk_value_map_setn(tk_value *map, const char *key, size_t klen, tk_value *v);
+/* The value under key, borrowed from the map; NULL when absent or when
+ * map is not a map. */
+const tk_value *tk_value_map_get(const tk_value *map, const char *key);
+const tk_value *tk_value_map_getn(const tk_value *map, const char *key, size_t klen);
+size_t tk_value_map_len(const tk_value *map);
+/* Entry i in insertion order: its key (borrowed, NUL-terminated, length
+ * through *klen when not NULL) and its value (borrowed). */
+const char *tk_value_map_key(const tk_value *map, size_t i, size_t *klen);
+const tk_value *tk_value_map_at(const tk_value *map, size_t i);
+
+/* Appends d as text: integers without a fraction ("85"), others in the
+ * fewest digits that read back as the same double ("1.21"); NaN and the
+ * infinities as "nan", "inf", "-inf". */
+void tk_value_put_num(tk_buf *b, double d);
+
+/* Appends v as JSON: keys in insertion order, numbers as tk_value_put_num
+ * (NaN and the infinities as null), strings escaped (control characters
+ * as \uXXXX or their short forms, invalid UTF-8 as U+FFFD). pretty indents
+ * by two spaces and ends with a newline. */
+void tk_value_write_json(tk_buf *b, const tk_value *v, int pretty);
+
+/* Converts a YAML tree by the YAML 1.2 core schema: plain null, ~ and
+ * empty are null, true/false are bools, plain integers (also 0x, 0o) and
+ * floats (also .inf, .nan) are numbers, everything quoted or tagged !!str
+ * is a string; a NULL node gives null. On success *out is the caller's to
+ * free. A scalar that contradicts its explicit tag (!!int abc) is reported
+ * through d as "path:line:col: error: …" and gives negative, *out NULL. */
+int tk_value_from_yaml(tk_value **out, const tk_ynode *n, const char *path, tk_diag *d);
+
+#endif

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Runs every test: the C unit tests and the command-line tests, plain and
+# under ASan+UBSan and under valgrind (TK_ONLY=plain|asan|valgrind picks one). Prints each
+# suite's result and one closing line "N passed, N failed".
+export LC_ALL=C TZ=UTC
+cd "$(dirname "$0")/.."
+B=output/bin
+UNIT="test_yaml test_model test_output"
+passed=0 failed=0 log=output/test/log
+mkdir -p output/test
+
+# Runs one suite: its last line must be "N passed, N failed".
+suite() {
+	label=$1; shift
+	"$@" > "$log" 2>&1
+	status=$?
+	last=$(tail -n 1 "$log")
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
+	f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	if [ -z "$p" ]; then
+		p=0 f=1
+		echo "$label: no summary line (exit $status)"
+	elif [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "$label: exit $status"
+	fi
+	if [ "$f" -ne 0 ]; then
+		grep -v '\.\.\. ok$' "$log" | head -n 60
+	fi
+	echo "$label: $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+ways=${TK_ONLY:-"plain asan valgrind"}
+for way in $ways; do
+	case $way in
+	plain) dir=$B; wrap="" ;;
+	asan) dir=$B/asan; wrap="" ;;
+	valgrind) dir=$B; wrap="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" ;;
+	esac
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=98
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	for t in $UNIT; do
+		suite "$way $t" $wrap $dir/$t
+	done
+	suite "$way cli" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_cli.sh
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

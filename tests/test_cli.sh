@@ -1,0 +1,169 @@
+#!/bin/sh
+# test_cli.sh: the tiekartta command as a user meets it, over a fixture Git
+# repository with dated commits. TK names the command (maybe under valgrind).
+top=$(pwd)
+: "${TK:=$top/output/bin/tiekartta}"
+W=$(mktemp -d /tmp/tk-cli-XXXXXX)
+trap 'rm -rf "$W"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "$1... ok"; }
+bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  $l"; done; }
+# check NAME CONDITION-COMMAND...
+check() { n=$1; shift; if "$@"; then ok "$n"; else bad "$n" "failed: $*"; fi; }
+tk() { $TK "$@"; }
+# expect_exit NAME CODE COMMAND...: runs the command, keeps stdout/stderr.
+expect_exit() {
+	n=$1 code=$2; shift 2
+	"$@" >"$W/out" 2>"$W/err"
+	got=$?
+	if [ "$got" -eq "$code" ]; then ok "$n"; else bad "$n" "exit $got, want $code" "$(cat "$W/err")"; fi
+}
+has() { grep -qF -- "$2" "$1"; }
+
+# A repository with two dated commits of the small fixture.
+R=$W/repo
+mkdir -p "$R"
+cp -r "$top/tests/fixtures/small" "$R/content"
+export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.fi
+export GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=test@example.fi
+export GIT_CONFIG_NOSYSTEM=1 HOME=$W
+git -C "$R" init -q -b main
+git -C "$R" add -A
+GIT_AUTHOR_DATE="2021-11-04T10:00:00Z" GIT_COMMITTER_DATE="2021-11-04T10:00:00Z" \
+	git -C "$R" commit -q -m "Lokakuun tilannekuva"
+first=$(git -C "$R" rev-parse HEAD)
+sed -i 's/title: {fi: Pieni tilannekuva/title: {fi: Toinen otsikko/' "$R/content/site.yaml"
+GIT_AUTHOR_DATE="2021-12-03T10:00:00Z" GIT_COMMITTER_DATE="2021-12-03T10:00:00Z" \
+	git -C "$R" commit -q -am "Uusi otsikko"
+second=$(git -C "$R" rev-parse HEAD)
+
+# --help, --version, usage errors.
+expect_exit "--help exits 0" 0 tk --help
+check "--help lists build and check" has "$W/out" "build"
+expect_exit "--version exits 0" 0 tk --version
+check "--version prints the version" grep -q "^tiekartta [0-9]" "$W/out"
+expect_exit "build --help exits 0" 0 tk build --help
+check "build --help names --rev" has "$W/out" "--rev REV"
+expect_exit "unknown command is a usage error" 2 tk frobnicate
+check "unknown command message" has "$W/err" "tiekartta: unknown command 'frobnicate'; see 'tiekartta --help'"
+expect_exit "unknown option is a usage error" 2 tk build --bogus
+expect_exit "--worktree with --rev is a usage error" 2 tk check --worktree --rev HEAD --repo "$R"
+expect_exit "an unknown revision is a usage error" 2 tk check --repo "$R" --rev nosuch
+check "unknown revision message" has "$W/err" "cannot resolve revision 'nosuch'"
+
+# check and build at HEAD, from inside the repository.
+expect_exit "check passes" 0 sh -c "cd '$R/content/status' && $TK check"
+check "check summary" has "$W/out" "content is valid: 2 organisations, 1 roadmap versions, 2 records, 1 pages"
+expect_exit "build at HEAD" 0 tk build --repo "$R"
+check "build says what it did" has "$W/out" "from commit ${second%${second#????????????}} (3.12.2021)"
+check "default output is output/site in the repository" test -f "$R/output/site/index.html"
+check "the page shows HEAD's content" has "$R/output/site/index.html" "Toinen otsikko"
+check "the footer names the commit" has "$R/output/site/index.html" "$second"
+check "the footer names the commit's date" has "$R/output/site/index.html" "(3.12.2021)"
+
+# Two builds of one commit are byte-identical.
+tk build --repo "$R" --out "$W/a" -q && tk build --repo "$R" --out "$W/b" -q
+check "two builds are byte-identical" diff -r "$W/a" "$W/b"
+
+# An older revision builds its own content even though the tree differs.
+expect_exit "build --rev older" 0 tk build --repo "$R" --rev "$first" --out "$W/old"
+check "the older commit's title" has "$W/old/index.html" "Pieni tilannekuva"
+check "the older commit's id" has "$W/old/index.html" "$first"
+
+# --worktree reads uncommitted edits; the committed build does not.
+sed -i 's/Toinen otsikko/Kolmas otsikko/' "$R/content/site.yaml"
+expect_exit "build --worktree" 0 tk build --repo "$R" --worktree --out "$W/wt"
+check "--worktree shows the uncommitted edit" has "$W/wt/index.html" "Kolmas otsikko"
+check "--worktree says the edits are uncommitted" has "$W/wt/index.html" "tallentamattomista muutoksista"
+tk build --repo "$R" --out "$W/head" -q
+check "without --worktree the commit is built" has "$W/head/index.html" "Toinen otsikko"
+git -C "$R" checkout -q -- content
+
+# A failed build leaves the previous site as it was.
+cp -r "$R/output/site" "$W/before"
+printf 'region: alpha\nperiod: 2021-11\nroadmap: 2021-06\nstates:\n  htt-a-1-1: valmiis\n' \
+	> "$R/content/status/alpha/2021-11.yaml"
+git -C "$R" add -A
+GIT_AUTHOR_DATE="2021-12-04T10:00:00Z" GIT_COMMITTER_DATE="2021-12-04T10:00:00Z" \
+	git -C "$R" commit -q -m "Virheellinen"
+expect_exit "a build with content errors exits 1" 1 tk build --repo "$R"
+check "the error names file, line and column" has "$W/err" "content/status/alpha/2021-11.yaml:5:14: error: unknown state 'valmiis'"
+check "the build says the site was not changed" has "$W/err" "the site was not changed"
+check "the previous site is untouched" diff -r "$W/before" "$R/output/site"
+
+# A record for a month after the commit's month.
+printf 'region: alpha\nperiod: 2022-01\nroadmap: 2021-06\n' > "$R/content/status/alpha/2022-01.yaml"
+git -C "$R" rm -q content/status/alpha/2021-11.yaml
+git -C "$R" add -A
+GIT_AUTHOR_DATE="2021-12-05T10:00:00Z" GIT_COMMITTER_DATE="2021-12-05T10:00:00Z" \
+	git -C "$R" commit -q -m "Tulevaisuudesta"
+expect_exit "a future period is refused" 1 tk check --repo "$R"
+check "future period message" has "$W/err" "content/status/alpha/2022-01.yaml:2:9: error: period 2022-01 is later than the commit's month 2021-12; a record can report only a month that has begun"
+
+# Ten different mistakes, all listed with file, line and column.
+M=$W/ten
+cp -r "$top/tests/fixtures/small" "$M"
+cat > "$M/status/alpha/2021-10.yaml" <<'YAML'
+region: alpha
+period: 2021-10
+roadmap: 2021-06
+states:
+  htt-a-1-1: valmiis
+  htt-q-1-1: valmis
+  ict-a-1-1: {state: valmis, nite: x}
+red_flag: {reason: R, since: 2021-13}
+YAML
+cat > "$M/status/beta/2021-10.yaml" <<'YAML'
+region: alpha
+period: 2021-10
+roadmap: 2030-01
+YAML
+cat > "$M/regions.yaml" <<'YAML'
+regions:
+  - {id: alpha, name: A, kind: kunta}
+  - {id: beta, name: B, map: {col: 0, row: -1}}
+YAML
+cat > "$M/roadmap/2021-06/ict.yaml" <<'YAML'
+group: ict
+entities:
+  - id: ict-a
+    number: A
+    title: X
+    tasks:
+      - id: ict-a-1
+        number: "1"
+        title: Y
+        subtasks:
+          - {id: ict-a-1-1, number: "1.1", title: Z, critical: kyllä, due: 2022-Q4, phase: 7}
+YAML
+expect_exit "ten mistakes: check exits 1" 1 tk check --repo "$M" --content .
+for want in \
+	"./status/alpha/2021-10.yaml:5:14: error: unknown state 'valmiis'" \
+	"./status/alpha/2021-10.yaml:6:3: error: unknown subtask 'htt-q-1-1'" \
+	"./status/alpha/2021-10.yaml:7:30: error: unknown key 'nite' in a subtask's state" \
+	"./status/alpha/2021-10.yaml:8:30: error: '2021-13' is not a month" \
+	"./status/beta/2021-10.yaml:1:9: error: region 'alpha' does not match the folder status/beta/" \
+	"./status/beta/2021-10.yaml:3:10: error: unknown roadmap version '2030-01'" \
+	"./regions.yaml:2:32: error: unknown kind 'kunta'; use county, city or hus" \
+	"./regions.yaml:3:44: error: 'row' must be a whole number from 0 to 99, not '-1'" \
+	"./roadmap/2021-06/ict.yaml:11:64: error: 'critical' must be true or false, not 'kyllä'" \
+	"./roadmap/2021-06/ict.yaml:11:92: error: 'phase' must be a whole number from 1 to 5, not '7'"; do
+	check "ten mistakes: $want" has "$W/err" "$want"
+done
+check "ten mistakes: the count" has "$W/err" "tiekartta: 10 errors in ."
+
+# Outside a Git repository the directory is read, with a warning.
+cp -r "$top/tests/fixtures/small" "$W/loose"
+expect_exit "a plain directory builds" 0 tk build --repo "$W/loose" --content . --out "$W/loose-out"
+check "it warns that pages carry no commit" has "$W/err" "pages will carry no commit"
+check "and the footer says so" has "$W/loose-out/index.html" "sivuilla ei ole versiotunnistetta"
+
+# Escaping: a title with markup shows as text.
+sed -i 's/name: Beeta/name: "<script>alert(1)<\/script>"/' "$W/loose/regions.yaml"
+tk build --repo "$W/loose" --content . --out "$W/loose-out" -q 2>/dev/null
+check "markup in content is escaped" has "$W/loose-out/index.html" "&lt;script&gt;alert(1)&lt;/script&gt;"
+check "and never raw" sh -c "! grep -q '<script>' '$W/loose-out/index.html'"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

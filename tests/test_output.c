@@ -1,0 +1,108 @@
+/* test_output.c: the output is replaced whole or not at all, paths stay
+ * inside it, and unchanged files keep their inode and time. */
+#define _DEFAULT_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "harness.h"
+#include "output.h"
+#include "util.h"
+
+static char root[] = "/tmp/tk-out-XXXXXX";
+
+static void
+check_file(const char *name, const char *path, const char *want)
+{
+	char *data = NULL;
+	size_t len;
+
+	tk_read_file(&data, &len, path);
+	tk_check_str(name, data, want);
+	free(data);
+}
+
+static int
+site(const char *dir, const char *a, const char *b, int fail)
+{
+	tk_diag *d = tk_diag_new(stderr);
+	tk_out *o;
+	int rc = -1;
+
+	if (tk_out_begin(&o, dir, d) < 0)
+		goto out;
+	tk_out_write(o, "index.html", a, strlen(a));
+	tk_out_write(o, "alue/x/index.html", b, strlen(b));
+	if (fail) {
+		tk_out_abort(o);
+		goto out;
+	}
+	rc = tk_out_commit(o);
+out:
+	tk_diag_free(d);
+	return rc;
+}
+
+int
+main(void)
+{
+	char *dir, *p, *q, *cmd;
+	struct stat st1, st2;
+	tk_diag *d;
+	tk_out *o;
+
+	if (mkdtemp(root) == NULL)
+		return 3;
+	dir = xasprintf("%s/out/site", root);
+	p = xasprintf("%s/index.html", dir);
+	q = xasprintf("%s/alue/x/index.html", dir);
+
+	tk_check("paths: plain ok", tk_out_path_ok("alue/x/index.html"), NULL);
+	tk_check("paths: '..' refused", !tk_out_path_ok("alue/../../etc"), NULL);
+	tk_check("paths: absolute refused", !tk_out_path_ok("/etc/passwd"), NULL);
+	tk_check("paths: empty part refused", !tk_out_path_ok("a//b"), NULL);
+	tk_check("paths: hidden part refused", !tk_out_path_ok(".git/config"), NULL);
+
+	tk_check("first build creates parents", site(dir, "A1", "B1", 0) == 0, NULL);
+	check_file("first build: index", p, "A1");
+	stat(q, &st1);
+	tk_check("second build", site(dir, "A2", "B1", 0) == 0, NULL);
+	check_file("second build: changed file rewritten", p, "A2");
+	stat(q, &st2);
+	tk_check("unchanged file keeps its inode and time", st1.st_ino == st2.st_ino &&
+	    st1.st_mtime == st2.st_mtime, NULL);
+	tk_check("failed build", site(dir, "A3", "B3", 1) < 0, NULL);
+	check_file("failed build leaves the site", p, "A2");
+	cmd = xasprintf("ls %s/out | wc -l | grep -qx 1", root);
+	tk_check("no staging folder left behind", system(cmd) == 0, NULL);
+	free(cmd);
+
+	d = tk_diag_new(stderr);
+	tk_out_begin(&o, dir, d);
+	tk_check("write outside refused", tk_out_write(o, "../x", "x", 1) < 0, NULL);
+	tk_check("a failed write fails the commit", tk_out_commit(o) < 0, NULL);
+	check_file("and the site stays", p, "A2");
+	tk_diag_free(d);
+
+	cmd = xasprintf("ln -s /tmp %s/link", root);
+	if (system(cmd) != 0)
+		abort();
+	free(cmd);
+	cmd = xasprintf("%s/link", root);
+	d = tk_diag_new(stderr);
+	tk_check("a symbolic link as output is refused", tk_out_begin(&o, cmd, d) < 0, NULL);
+	tk_diag_free(d);
+	free(cmd);
+
+	cmd = xasprintf("rm -rf %s", root);
+	if (system(cmd) != 0)
+		tk_check("cleanup", 0, NULL);
+	free(cmd);
+	free(dir);
+	free(p);
+	free(q);
+	return tk_test_end();
+}

@@ -1,0 +1,169 @@
+/* test_yaml.c: the YAML loader: positions, and each refusal with its
+ * exact message. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "harness.h"
+#include "util.h"
+#include "yaml.h"
+
+/* Loads src; returns the messages printed, and the doc through *out. */
+static char *
+load(tk_ydoc **out, const char *src, size_t len, const tk_yaml_limits *lim, int *rc)
+{
+	char *msg = NULL;
+	size_t mlen = 0;
+	FILE *f = open_memstream(&msg, &mlen);
+	tk_diag *d = tk_diag_new(f);
+
+	*rc = tk_yaml_load(out, "t.yaml", src, len, lim, d);
+	tk_diag_free(d);
+	fclose(f);
+	return msg;
+}
+
+static void
+expect_error(const char *name, const char *src, size_t len, const tk_yaml_limits *lim,
+    const char *want)
+{
+	tk_ydoc *doc = NULL;
+	int rc;
+	char *msg = load(&doc, src, len, lim, &rc);
+
+	tk_check(name, rc < 0 && doc == NULL, "expected a refusal");
+	tk_check_has(name, msg, want);
+	tk_yaml_free(doc);
+	free(msg);
+}
+
+static void
+test_positions(void)
+{
+	const char *src = "a: 1\nlist:\n  - x\n  - {k: \"v\"}\nöö: ~\n";
+	tk_ydoc *doc = NULL;
+	const tk_ynode *root, *list, *item;
+	int rc;
+	char *msg = load(&doc, src, strlen(src), NULL, &rc);
+
+	tk_check("positions: loads", rc == 0 && doc != NULL, msg);
+	root = tk_yaml_root(doc);
+	tk_check("positions: root is a map at 1:1", root && root->kind == TK_YAML_MAP &&
+	    root->line == 1 && root->col == 1, NULL);
+	list = tk_yaml_get(root, "list");
+	tk_check("positions: list item 2 at 4:5", list && list->n == 2 &&
+	    list->kids[1]->line == 4 && list->kids[1]->col == 5, NULL);
+	item = tk_yaml_get(list->kids[1], "k");
+	tk_check("positions: quoted scalar at 4:9", item && item->line == 4 && item->col == 9 &&
+	    item->quoted && strcmp(item->str, "v") == 0, NULL);
+	tk_check("positions: key after non-ASCII counts characters",
+	    tk_yaml_get(root, "öö") && tk_yaml_get(root, "öö")->col == 5, NULL);
+	tk_check("null scalar", tk_yaml_is_null(tk_yaml_get(root, "öö")), NULL);
+	tk_yaml_free(doc);
+	free(msg);
+}
+
+static void
+test_windows(void)
+{
+	const char *src = "\xef\xbb\xbf" "a: 1\r\nb: kaksi\r\n";
+	tk_ydoc *doc = NULL;
+	const tk_ynode *b;
+	int rc;
+	char *msg = load(&doc, src, strlen(src), NULL, &rc);
+
+	b = tk_yaml_get(tk_yaml_root(doc), "b");
+	tk_check("BOM and CRLF accepted", rc == 0 && b && strcmp(b->str, "kaksi") == 0 &&
+	    b->line == 2 && b->col == 4, msg);
+	tk_yaml_free(doc);
+	free(msg);
+}
+
+static void
+test_empty(void)
+{
+	tk_ydoc *doc = NULL;
+	int rc;
+	char *msg = load(&doc, "", 0, NULL, &rc);
+
+	tk_check("empty file: no root", rc == 0 && doc && tk_yaml_root(doc) == NULL, msg);
+	tk_yaml_free(doc);
+	free(msg);
+}
+
+static void
+test_aliases(void)
+{
+	const char *ok = "a: &x [1, 2]\nb: *x\n";
+	tk_buf bomb = TK_BUF_INIT;
+	tk_ydoc *doc = NULL;
+	int rc, i, j;
+	char *msg = load(&doc, ok, strlen(ok), NULL, &rc);
+
+	tk_check("a small alias is fine", rc == 0 &&
+	    tk_yaml_get(tk_yaml_root(doc), "b")->n == 2, msg);
+	tk_yaml_free(doc);
+	free(msg);
+
+	/* Nine levels of ten aliases each: 10^9 nodes if expanded. */
+	tk_buf_puts(&bomb, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+	for (i = 1; i < 10; i++) {
+		tk_buf_printf(&bomb, "a%d: &a%d [", i, i);
+		for (j = 0; j < 10; j++)
+			tk_buf_printf(&bomb, "%s*a%d", j ? ", " : "", i - 1);
+		tk_buf_puts(&bomb, "]\n");
+	}
+	expect_error("alias bomb refused", bomb.data, bomb.len, NULL,
+	    "error: aliases expand to more than 1000000 nodes; write the data out "
+	    "without nested aliases");
+	tk_buf_free(&bomb);
+	expect_error("unknown alias", "a: *nope\n", 9, NULL,
+	    "t.yaml:1:4: error: unknown alias '*nope'; define the anchor first");
+}
+
+static void
+test_refusals(void)
+{
+	tk_yaml_limits small = { 16, 0, 0 }, shallow = { 0, 3, 0 };
+	tk_buf deep = TK_BUF_INIT;
+	int i;
+
+	expect_error("invalid UTF-8", "a: ok\nb: \xc3\x28\n", 11, NULL,
+	    "t.yaml:2:4: error: invalid UTF-8 (byte 0xc3); save the file as UTF-8");
+	expect_error("overlong UTF-8", "a: \xc0\xaf\n", 6, NULL,
+	    "t.yaml:1:4: error: invalid UTF-8 (byte 0xc0)");
+	expect_error("duplicate key", "a: 1\nb: 2\na: 3\n", 12, NULL,
+	    "t.yaml:3:1: error: duplicate key 'a' (first at line 1); remove one of them");
+	expect_error("size limit", "a: 1234567890123456\n", 20, &small,
+	    "t.yaml: error: file is 20 bytes, more than the limit of 16; split it");
+	for (i = 0; i < 70; i++)
+		tk_buf_putc(&deep, '[');
+	for (i = 0; i < 70; i++)
+		tk_buf_putc(&deep, ']');
+	expect_error("depth limit", deep.data, deep.len, NULL,
+	    "t.yaml:1:65: error: nesting deeper than 64 levels; flatten the structure");
+	tk_buf_free(&deep);
+	expect_error("depth through an alias", "a: &x [[1]]\nb: [[*x]]\n", 21, &shallow,
+	    "t.yaml:2:6: error: alias '*x' nests deeper than 3 levels; flatten the structure");
+	expect_error("syntax error", "a: [1, 2\nb: 3\n", 14, NULL,
+	    "t.yaml:2:2: error: YAML syntax: did not find expected ',' or ']' while "
+	    "parsing a flow sequence; check the indentation and quoting");
+	expect_error("two documents", "a: 1\n---\nb: 2\n", 14, NULL,
+	    "t.yaml:2:1: error: a second YAML document in one file; keep one document per file");
+	expect_error("map as key", "? [a]\n: 1\n", 10, NULL,
+	    "t.yaml:1:3: error: a map key must be a plain value, not a list or map");
+	expect_error("NUL byte", "a: b\0c\n", 7, NULL,
+	    "t.yaml:1:5: error: NUL byte in a text file; remove it");
+}
+
+int
+main(void)
+{
+	test_positions();
+	test_windows();
+	test_empty();
+	test_aliases();
+	test_refusals();
+	return tk_test_end();
+}
