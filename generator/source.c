@@ -206,7 +206,7 @@ tk_source_open(tk_source **out, const tk_source_opts *o, tk_diag *d)
 	tk_source *s = xcalloc(1, sizeof(*s));
 	git_buf found = GIT_BUF_INIT;
 	const char *content = o->content ? o->content : "content";
-	int rc = -1, r;
+	int rc = -1, r, found_repo = 0;
 	size_t i;
 
 	*out = NULL;
@@ -219,16 +219,23 @@ tk_source_open(tk_source **out, const tk_source_opts *o, tk_diag *d)
 	for (i = strlen(s->content); i > 1 && s->content[i - 1] == '/'; i--)
 		s->content[i - 1] = '\0';
 
-	if (git_repository_discover(&found, o->repo ? o->repo : ".", 0, NULL) == 0) {
+	/* An explicit --repo is that folder; otherwise look upwards from here. */
+	if (o->repo)
+		found_repo = git_repository_open_ext(&s->repo, o->repo,
+		    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0;
+	else if (git_repository_discover(&found, ".", 0, NULL) == 0) {
 		if (git_repository_open(&s->repo, found.ptr) < 0) {
 			tk_diag_error(d, found.ptr, 0, 0, "cannot open the repository: %s", git_msg());
 			goto out;
 		}
+		found_repo = 1;
+	}
+	if (found_repo) {
 		if (git_repository_workdir(s->repo))
 			s->workdir = xstrdup(git_repository_workdir(s->repo));
 		if (o->worktree) {
 			if (s->workdir == NULL) {
-				tk_diag_error(d, found.ptr, 0, 0,
+				tk_diag_error(d, o->repo ? o->repo : ".", 0, 0,
 				    "--worktree needs a repository with a working tree");
 				goto out;
 			}

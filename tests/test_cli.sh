@@ -54,7 +54,7 @@ check "unknown revision message" has "$W/err" "cannot resolve revision 'nosuch'"
 
 # check and build at HEAD, from inside the repository.
 expect_exit "check passes" 0 sh -c "cd '$R/content/status' && $TK check"
-check "check summary" has "$W/out" "content is valid: 2 organisations, 1 roadmap versions, 2 records, 1 pages"
+check "check summary" has "$W/out" "content is valid: 2 organisations, 1 roadmap versions, 3 records, 1 pages"
 expect_exit "build at HEAD" 0 tk build --repo "$R"
 check "build says what it did" has "$W/out" "from commit ${second%${second#????????????}} (3.12.2021)"
 check "default output is output/site in the repository" test -f "$R/output/site/index.html"

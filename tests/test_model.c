@@ -195,9 +195,9 @@ test_fixture_loads(void)
 	char *msg = load_case(NULL, NULL, &rc, &m);
 
 	tk_check("fixture is valid", rc == 0, msg);
-	tk_check("fixture: 2 groups, 2 regions, 1 version, 2 records, 1 page",
+	tk_check("fixture: 2 groups, 2 regions, 1 version, 3 records, 1 page",
 	    m && tk_model_ngroups(m) == 2 && tk_model_nregions(m) == 2 &&
-	    tk_model_nversions(m) == 1 && tk_model_nrecords(m) == 2 && tk_model_npages(m) == 1,
+	    tk_model_nversions(m) == 1 && tk_model_nrecords(m) == 3 && tk_model_npages(m) == 1,
 	    NULL);
 	if (m == NULL)
 		goto out;
@@ -221,7 +221,7 @@ test_fixture_loads(void)
 	    strcmp(r->red_flag_reason, "ICT-rahoitus puuttuu") == 0 &&
 	    r->red_flag_since == TK_PERIOD(2021, 9) && r->nrisks == 1 &&
 	    strcmp(r->risks[0].group->id, "ict") == 0, NULL);
-	tk_check("record: ei koske", tk_model_record(m, 1)->reports[0].state == TK_STATE_NA,
+	tk_check("record: ei koske", tk_model_record(m, 2)->reports[0].state == TK_STATE_NA,
 	    NULL);
 	tk_check_str("page body after front matter", tk_model_page(m, 0)->body,
 	    "# Tietoa\n\nTämä on testisivu.\n");

@@ -1,0 +1,56 @@
+/* figures.h: the official readiness measures of the tilannekuva, computed
+ * from status records.
+ *
+ * Tracked subtasks of a record: the critical subtasks of the record's
+ * roadmap version whose entity applies to the organisation and that the
+ * record does not mark "ei koske". A tracked subtask the record does not
+ * mention counts as not started, and is counted as unreported.
+ *
+ *   valmis %     = done / tracked
+ *   käynnissä %  = (under way + finishing on schedule) / tracked
+ *   eteneminen % = (under way + on schedule + done) / tracked due by the end
+ *                  of the record's quarter
+ *
+ * Percentages round half up to whole percent; a measure over nothing is
+ * "no figure" (-1), never zero. */
+#ifndef TK_FIGURES_H
+#define TK_FIGURES_H
+
+#include "model.h"
+
+typedef struct {
+	int tracked;            /* the denominator of valmiusaste */
+	int done, under_way, on_schedule, late, not_started, unreported;
+	int not_applicable;     /* critical subtasks marked "ei koske" */
+	int due;                /* tracked and due by the end of the quarter */
+	int due_progressing;    /* of those: under way, on schedule or done */
+	int overdue;            /* tracked, due quarter ended, not done */
+} tk_counts;
+
+typedef struct {
+	tk_counts c;
+	int valmis, kaynnissa, eteneminen;      /* percent, or -1 */
+} tk_measure;
+
+/* Counts rec's tracked subtasks in group g and entity e (either NULL for
+ * all). */
+void tk_fig_count(tk_counts *out, const tk_record *rec, const tk_group *g,
+    const tk_entity *e);
+/* Adds b's counts to a (for national sums). */
+void tk_fig_add(tk_counts *a, const tk_counts *b);
+/* Fills the percentages of m from m->c. */
+void tk_fig_measure(tk_measure *m);
+
+/* num/den in whole percent rounded half up, or -1 when den is 0. */
+int tk_fig_pct(int num, int den);
+/* The band of a percentage: 0 under bands[0], 1 under bands[1], 2 up to and
+ * including bands[2], 3 above; -1 for no figure. */
+int tk_fig_band(const int bands[3], int pct);
+/* The median of n percentages (-1 entries skipped), rounded half up; -1
+ * when none. vals is reordered. */
+int tk_fig_median(int *vals, size_t n);
+
+/* The quarter (TK_QUARTER) a period falls in. */
+int tk_fig_quarter_of(int period);
+
+#endif
