@@ -13,23 +13,23 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 
 O = output/obj
 B = output/bin
-SRC = util.c diag.c yaml.c source.c model.c figures.c markdown.c output.c render.c cli.c cmd_build.c cmd_check.c
+SRC = util.c diag.c yaml.c source.c model.c figures.c markdown.c value.c tmpl.c view.c output.c render.c cli.c cmd_build.c cmd_check.c cmd_render.c
 LIB_OBJ = $(SRC:%.c=$(O)/plain/%.o)
 ASAN_OBJ = $(SRC:%.c=$(O)/asan/%.o)
-TESTS = test_yaml test_model test_output test_markdown test_figures
+TESTS = test_yaml test_model test_output test_markdown test_figures test_tmpl test_mustache_spec
 HDR = $(wildcard generator/*.h)
 
-.PHONY: all run test deps asan asan-bins valgrind clean
+.PHONY: all run test deps asan asan-bins valgrind clean regen
 
 all: $(B)/tiekartta
 
 $(O)/plain/%.o: generator/%.c $(HDR)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DTK_VERSION='"$(VERSION)"' -c $< -o $@
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -DTK_VERSION='"$(VERSION)"' -DTK_THEME_DIR='"$(CURDIR)/themes"' -c $< -o $@
 
 $(O)/asan/%.o: generator/%.c $(HDR)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -DTK_VERSION='"$(VERSION)"' -c $< -o $@
+	$(CC) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -DTK_VERSION='"$(VERSION)"' -DTK_THEME_DIR='"$(CURDIR)/themes"' -c $< -o $@
 
 $(B)/tiekartta: $(LIB_OBJ) $(O)/plain/main.o
 	@mkdir -p $(@D)
@@ -69,3 +69,7 @@ valgrind: all $(TESTS:%=$(B)/%)
 
 clean:
 	rm -rf output/obj output/bin output/site output/test
+
+# Rewrites the golden pages from the current build, for review with git diff.
+regen: all
+	TK_REGEN=1 sh tests/test_golden.sh

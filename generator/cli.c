@@ -64,7 +64,8 @@ tk_cli_parse(tk_cli_opts *o, int argc, char **argv, const char *usage)
 		    (r = value(argc, argv, &i, "--rev", &o->src.rev)) ||
 		    (r = value(argc, argv, &i, "--content", &o->src.content)) ||
 		    (r = value(argc, argv, &i, "--theme", &o->theme)) ||
-		    (r = value(argc, argv, &i, "--out", &o->out))) {
+		    (r = value(argc, argv, &i, "--out", &o->out)) ||
+		    (r = value(argc, argv, &i, "--dump-data", &o->dump))) {
 			if (r < 0)
 				return TK_EXIT_USAGE;
 			continue;

@@ -16,6 +16,7 @@ typedef struct {
 	tk_source_opts src;
 	const char *theme;      /* --theme DIR */
 	const char *out;        /* --out DIR */
+	const char *dump;       /* --dump-data DIR */
 	int quiet;
 } tk_cli_opts;
 
@@ -28,5 +29,6 @@ void tk_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2
 
 int tk_cmd_build(int argc, char **argv);
 int tk_cmd_check(int argc, char **argv);
+int tk_cmd_render(int argc, char **argv);
 
 #endif

@@ -11,6 +11,10 @@
 #include "render.h"
 #include "util.h"
 
+#ifndef TK_THEME_DIR
+#define TK_THEME_DIR "themes"
+#endif
+
 static const char usage[] =
 	"usage: tiekartta build [--repo DIR] [--rev REV | --worktree] [--content PATH]\n"
 	"                       [--theme DIR] [--out DIR]\n"
@@ -22,8 +26,10 @@ static const char usage[] =
 	"  --rev REV       the revision to build (default HEAD)\n"
 	"  --worktree      build the working tree instead, with uncommitted edits\n"
 	"  --content PATH  the content's folder inside the repository (default content)\n"
-	"  --theme DIR     the theme (default themes/default in the repository)\n"
+	"  --theme DIR     the theme (default themes/default in the repository, or\n"
+	"                  the default theme installed with tiekartta)\n"
 	"  --out DIR       where the site goes (default output/site in the repository)\n"
+	"  --dump-data DIR also write each page's view data as JSON, DIR/<page>.json\n"
 	"  -q, --quiet     print only problems\n"
 	"\n"
 	"Exit status: 0 built, 1 content errors, 2 usage, 3 internal or I/O.\n";
@@ -39,6 +45,7 @@ tk_cmd_build(int argc, char **argv)
 	char *outdir = NULL, *theme = NULL, date[32];
 	const char *base;
 	tk_render_opts ro;
+	struct stat st;
 	int rc, r;
 	size_t written, kept;
 
@@ -60,9 +67,15 @@ tk_cmd_build(int argc, char **argv)
 	base = tk_source_workdir(src) ? tk_source_workdir(src) : "";
 	outdir = o.out ? xstrdup(o.out) : xasprintf("%soutput/site", base);
 	theme = o.theme ? xstrdup(o.theme) : xasprintf("%sthemes/default", base);
+	if (o.theme == NULL && stat(theme, &st) != 0) {
+		/* A content repository without a theme of its own gets ours. */
+		free(theme);
+		theme = xstrdup(TK_THEME_DIR "/default");
+	}
 	memset(&ro, 0, sizeof(ro));
 	ro.theme_dir = theme;
 	ro.dirty = tk_source_dirty(src);
+	ro.dump_dir = o.dump;
 	if (tk_out_begin(&out, outdir, d) < 0) {
 		rc = TK_EXIT_IO;
 		goto out;

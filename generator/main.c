@@ -15,6 +15,7 @@ static const struct {
 } commands[] = {
 	{ "build", tk_cmd_build, "build the site from the content at a revision" },
 	{ "check", tk_cmd_check, "validate the content and list every problem" },
+	{ "render", tk_cmd_render, "render one template against YAML or JSON data" },
 };
 
 static void

@@ -1,13 +1,26 @@
-/* render.c: the pages. For now one index page that lists what the model
- * holds, so the pipeline runs end to end; the theme engine replaces it. */
+/* render.c: the theme (templates, interface strings, static files) meets
+ * the view data. A theme is a folder:
+ *
+ *   templates/<name>.mustache   a template per page kind, partials, layouts
+ *   strings/<lang>.yaml         interface strings, given to every page as t
+ *   static/…                    copied as they are (CSS, images)
+ */
 #define _DEFAULT_SOURCE
 #include "render.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
+#include "tmpl.h"
 #include "util.h"
+#include "value.h"
+#include "view.h"
+#include "yaml.h"
 
 void
 tk_render_date_fi(char *buf, size_t n, long long t)
@@ -19,61 +32,184 @@ tk_render_date_fi(char *buf, size_t n, long long t)
 	snprintf(buf, n, "%d.%d.%d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
 }
 
-static void
-esc(tk_buf *b, const char *s)
+static int
+load_strings(tk_value **out, const char *theme, const char *lang, tk_diag *d)
 {
-	if (s)
-		tk_buf_put_html(b, s, strlen(s));
+	char *path = xasprintf("%s/strings/%s.yaml", theme, lang), *buf = NULL;
+	tk_ydoc *doc = NULL;
+	size_t len;
+	int rc = -1;
+
+	*out = NULL;
+	if (tk_read_file(&buf, &len, path) < 0) {
+		tk_diag_error(d, path, 0, 0, "cannot read the theme's interface strings: %s; "
+		    "check --theme", strerror(errno));
+		goto out;
+	}
+	if (tk_yaml_load(&doc, path, buf, len, NULL, d) < 0)
+		goto out;
+	if (tk_value_from_yaml(out, tk_yaml_root(doc), path, d) < 0)
+		goto out;
+	if (tk_value_kind_of(*out) != TK_VALUE_MAP) {
+		tk_diag_error(d, path, 1, 1, "interface strings must be a map of names to texts");
+		tk_value_free(*out);
+		*out = NULL;
+		goto out;
+	}
+	rc = 0;
+out:
+	tk_yaml_free(doc);
+	free(buf);
+	free(path);
+	return rc;
 }
 
-static void
-footer(tk_buf *b, const tk_model *m, const tk_render_opts *opts)
+static int
+cmp_str(const void *a, const void *b)
 {
-	char date[32];
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
-	tk_buf_puts(b, "<footer><p>");
-	if (tk_model_commit(m)) {
-		tk_render_date_fi(date, sizeof(date), tk_model_commit_time(m));
-		tk_buf_puts(b, "Koottu versiosta <code>");
-		esc(b, tk_model_commit(m));
-		tk_buf_printf(b, "</code> (%s)", date);
-		if (opts->dirty)
-			tk_buf_puts(b, " ja tallentamattomista muutoksista");
+/* Copies the theme's static files, in sorted order; links and special
+ * files are refused like in content. */
+static int
+copy_static(tk_out *o, const char *dir, const char *rel, tk_diag *d)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (dp == NULL)
+		return errno == ENOENT && *rel == '\0' ? 0 : -1;
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(dp);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		char *full = xasprintf("%s/%s", dir, names[i]);
+		char *r = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
+		struct stat st;
+
+		if (lstat(full, &st) != 0)
+			rc = -1;
+		else if (S_ISDIR(st.st_mode)) {
+			if (copy_static(o, full, r, d) < 0)
+				rc = -1;
+		} else if (S_ISREG(st.st_mode)) {
+			char *buf;
+			size_t len;
+
+			if (tk_read_file(&buf, &len, full) < 0) {
+				tk_diag_error(d, full, 0, 0, "cannot read: %s", strerror(errno));
+				rc = -1;
+			} else {
+				if (tk_out_write(o, r, buf, len) < 0)
+					rc = -1;
+				free(buf);
+			}
+		} else {
+			tk_diag_error(d, full, 0, 0, "not a regular file; a theme's static "
+			    "folder holds only files and folders");
+			rc = -1;
+		}
+		free(full);
+		free(r);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static int
+dump(const char *dir, const char *path, const tk_value *data, tk_diag *d)
+{
+	char *file = xasprintf("%s/%s.json", dir, path), *p;
+	tk_buf b = TK_BUF_INIT;
+	FILE *f;
+	int rc = -1;
+
+	for (p = file + strlen(dir) + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(file, 0755);
+		*p = '/';
+	}
+	tk_value_write_json(&b, data, 1);
+	if ((f = fopen(file, "w")) == NULL || fwrite(b.data, 1, b.len, f) != b.len) {
+		tk_diag_error(d, file, 0, 0, "cannot write the view data: %s", strerror(errno));
 	} else
-		tk_buf_puts(b, "Koottu hakemistosta: sivuilla ei ole versiotunnistetta.");
-	tk_buf_puts(b, "</p></footer>\n");
+		rc = 0;
+	if (f && fclose(f) != 0)
+		rc = -1;
+	tk_buf_free(&b);
+	free(file);
+	return rc;
 }
 
 int
 tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag *d)
 {
-	const tk_site *s = tk_model_site(m);
+	char *tdir = xasprintf("%s/templates", opts->theme_dir);
+	char *sdir = xasprintf("%s/static", opts->theme_dir);
+	tk_value *strings = NULL;
+	tk_tmpl_env *env = NULL;
+	tk_view *v = NULL;
 	tk_buf b = TK_BUF_INIT;
 	size_t i;
-	int rc;
+	int rc = -1;
 
-	(void)d;
-	tk_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"fi\">\n<head>\n<meta charset=\"utf-8\">\n"
-	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-	esc(&b, s->title.fi);
-	tk_buf_puts(&b, "</title>\n</head>\n<body>\n<main>\n<h1>");
-	esc(&b, s->title.fi);
-	tk_buf_puts(&b, "</h1>\n<h2>Valmisteluryhmät</h2>\n<ul>\n");
-	for (i = 0; i < tk_model_ngroups(m); i++) {
-		tk_buf_puts(&b, "<li>");
-		esc(&b, tk_model_group(m, i)->title.fi);
-		tk_buf_puts(&b, "</li>\n");
+	if (load_strings(&strings, opts->theme_dir, opts->lang ? opts->lang : "fi", d) < 0)
+		goto out;
+	env = tk_tmpl_env_new(tk_tmpl_dir_loader, tdir);
+	if (opts->dump_dir && mkdir(opts->dump_dir, 0755) != 0 && errno != EEXIST) {
+		tk_diag_error(d, opts->dump_dir, 0, 0, "cannot create: %s", strerror(errno));
+		goto out;
 	}
-	tk_buf_puts(&b, "</ul>\n<h2>Alueet</h2>\n<ul>\n");
-	for (i = 0; i < tk_model_nregions(m); i++) {
-		tk_buf_puts(&b, "<li>");
-		esc(&b, tk_model_region(m, i)->name.fi);
-		tk_buf_puts(&b, "</li>\n");
+	tk_view_new(&v, m, strings, opts->dirty);
+	for (i = 0; i < tk_view_count(v); i++) {
+		const tk_view_page *pg = tk_view_page_at(v, i);
+		const tk_tmpl *t;
+		tk_value *data;
+		int r;
+
+		if ((r = tk_tmpl_env_get(&t, env, pg->template, d)) < 0) {
+			if (r == TK_TMPL_ENOTFOUND)
+				tk_diag_error(d, tdir, 0, 0, "the theme has no template '%s.mustache'; "
+				    "add it", pg->template);
+			goto out;
+		}
+		data = tk_view_data(v, i);
+		tk_buf_reset(&b);
+		r = tk_tmpl_render(&b, env, t, data, d);
+		if (r == 0 && opts->dump_dir)
+			r = dump(opts->dump_dir, pg->path, data, d);
+		tk_value_free(data);
+		if (r < 0 || tk_out_write(o, pg->path, b.data ? b.data : "", b.len) < 0)
+			goto out;
 	}
-	tk_buf_puts(&b, "</ul>\n</main>\n");
-	footer(&b, m, opts);
-	tk_buf_puts(&b, "</body>\n</html>\n");
-	rc = tk_out_write(o, "index.html", b.data, b.len);
+	tk_buf_reset(&b);
+	tk_view_sitemap(v, &b);
+	if (tk_out_write(o, "sitemap.xml", b.data, b.len) < 0)
+		goto out;
+	if (copy_static(o, sdir, "", d) < 0) {
+		tk_diag_error(d, sdir, 0, 0, "cannot copy the theme's static files");
+		goto out;
+	}
+	rc = 0;
+out:
+	tk_view_free(v);
+	tk_tmpl_env_free(env);
+	tk_value_free(strings);
 	tk_buf_free(&b);
+	free(tdir);
+	free(sdir);
 	return rc;
 }

@@ -1,4 +1,5 @@
-/* render.h: turns the model into the site's pages and writes them. */
+/* render.h: renders every page of the site through the theme's templates
+ * and writes it, with the theme's static files and the sitemap. */
 #ifndef TK_RENDER_H
 #define TK_RENDER_H
 
@@ -8,14 +9,16 @@
 
 typedef struct {
 	const char *theme_dir;  /* the theme's folder */
+	const char *lang;       /* interface language, default "fi" */
 	int dirty;              /* built from an uncommitted working tree */
+	const char *dump_dir;   /* write each page's view data as JSON here, or NULL */
 } tk_render_opts;
 
 /* Renders every page of the site into o. Returns 0, or negative after
- * reporting through d. */
+ * reporting through d (theme problems are content errors: path:line:col). */
 int tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag *d);
 
-/* Formats the model's commit date as D.M.YYYY (UTC) into buf. */
+/* Formats a time (seconds since the epoch) as D.M.YYYY in UTC. */
 void tk_render_date_fi(char *buf, size_t n, long long t);
 
 #endif

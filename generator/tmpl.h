@@ -26,7 +26,8 @@ typedef struct tk_tmpl_env tk_tmpl_env;
 typedef struct tk_tmpl_iter tk_tmpl_iter;
 
 /* How deep partials and parents may nest while rendering; recursion past
- * it is an error. */
+ * it is an error (as is nesting sections, partials and blocks together
+ * deeper than 1000, which bounds the C stack). */
 #define TK_TMPL_MAX_PARTIAL_DEPTH 100
 /* How deep sections, blocks and parents may nest in one template. */
 #define TK_TMPL_MAX_NESTING 100

@@ -680,8 +680,8 @@ scalar(tk_value **out, const tk_ynode *n, const char *path, tk_diag *d)
 	}
 	if (want) {
 		tk_diag_error(d, path, n->line, n->col,
-		    "'%s' is tagged %s but is not %s; fix the value or drop the tag",
-		    n->str, n->tag, want);
+		    "'%s' is tagged !!%s but is not %s; fix the value or drop the tag",
+		    n->str, tag, want);
 		return -1;
 	}
 	return 0;

@@ -5,7 +5,7 @@
 export LC_ALL=C TZ=UTC
 cd "$(dirname "$0")/.."
 B=output/bin
-UNIT="test_yaml test_model test_output test_markdown test_figures"
+UNIT="test_yaml test_model test_output test_markdown test_figures test_tmpl"
 passed=0 failed=0 log=output/test/log
 mkdir -p output/test
 
@@ -44,7 +44,14 @@ for way in $ways; do
 	for t in $UNIT; do
 		suite "$way $t" $wrap $dir/$t
 	done
+	# The Mustache spec's files live beside the project, in ../shared.
+	if [ -d ../shared/mustache-spec ]; then
+		suite "$way mustache-spec" $wrap $dir/test_mustache_spec ../shared/mustache-spec
+	else
+		echo "$way mustache-spec: ../shared/mustache-spec not found; conformance not run"
+	fi
 	suite "$way cli" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_cli.sh
+	suite "$way golden" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_golden.sh
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,1213 @@
+/* view.c: see view.h. Each page kind has a builder that turns the model
+ * and its figures into a tk_value; the page list fixes the site's
+ * permalinks:
+ *
+ *   index.html                          national overview
+ *   alueet/<region>/index.html          an organisation
+ *   ryhmat/<group>/index.html           a preparation group
+ *   tiekartta/index.html                the roadmap versions
+ *   tiekartta/<version>/index.html      a roadmap version
+ *   tiekartta/<version>/<subtask>/      a subtask, every organisation on it
+ *   tilannekuva/<YYYY-MM>/index.html    a monthly tilannekuva
+ *   sivut/<slug>/index.html             a free page
+ *   404.html
+ */
+#define _DEFAULT_SOURCE
+#include "view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "figures.h"
+#include "markdown.h"
+#include "render.h"
+#include "util.h"
+
+enum kind { K_INDEX, K_REGION, K_GROUP, K_VERSIONS, K_VERSION, K_SUBTASK, K_MONTH,
+	K_PAGE, K_404 };
+
+typedef struct {
+	tk_view_page pub;
+	enum kind kind;
+	const void *obj;        /* the region, group, version, subtask or page */
+	const void *obj2;       /* the subtask's version */
+	int period;
+} page;
+
+struct tk_view {
+	const tk_model *m;
+	const tk_value *strings;
+	int dirty;
+	page *pages;
+	size_t npages, cap;
+	size_t ngroups, nrecords, nregions;
+	tk_measure *meas;       /* [record][group], the last column overall */
+	int *periods;           /* periods with any record, ascending */
+	size_t nperiods;
+	size_t *rstart, *rend;  /* each region's records [start, end) */
+	int latest;             /* the latest period, or -1 */
+	const tk_version *current;      /* the newest roadmap version */
+};
+
+/* ---- small builders ---- */
+
+static void
+set_str(tk_value *m, const char *k, const char *s)
+{
+	tk_value_map_set(m, k, s ? tk_value_str(s) : tk_value_null());
+}
+
+static void
+set_num(tk_value *m, const char *k, double d)
+{
+	tk_value_map_set(m, k, tk_value_num(d));
+}
+
+static void
+set_bool(tk_value *m, const char *k, int b)
+{
+	tk_value_map_set(m, k, tk_value_bool(b));
+}
+
+static tk_value *
+set_new(tk_value *m, const char *k, tk_value *v)
+{
+	tk_value_map_set(m, k, v);
+	return v;
+}
+
+static tk_value *
+push_map(tk_value *list)
+{
+	tk_value *v = tk_value_map();
+
+	tk_value_list_push(list, v);
+	return v;
+}
+
+static void
+set_fmt(tk_value *m, const char *k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+set_fmt(tk_value *m, const char *k, const char *fmt, ...)
+{
+	tk_buf b = TK_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	tk_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	tk_value_map_set(m, k, tk_value_strn(b.data ? b.data : "", b.len));
+	tk_buf_free(&b);
+}
+
+static void
+set_md(tk_value *m, const char *k, const char *md)
+{
+	tk_buf b = TK_BUF_INIT;
+
+	if (md == NULL) {
+		tk_value_map_set(m, k, tk_value_null());
+		return;
+	}
+	tk_md_render(&b, md, strlen(md));
+	tk_value_map_set(m, k, tk_value_strn(b.data ? b.data : "", b.len));
+	tk_buf_free(&b);
+}
+
+/* An interface string from the theme, "a.b" looked up by parts; the key
+ * itself when missing, so a gap shows instead of vanishing. */
+static const char *
+ui(const tk_view *v, const char *key)
+{
+	const tk_value *cur = v->strings;
+	const char *p = key, *dot;
+
+	while (cur && (dot = strchr(p, '.')) != NULL) {
+		cur = tk_value_map_getn(cur, p, (size_t)(dot - p));
+		p = dot + 1;
+	}
+	cur = cur ? tk_value_map_get(cur, p) : NULL;
+	return cur && tk_value_get_str(cur, NULL) ? tk_value_get_str(cur, NULL) : key;
+}
+
+static const char *
+tx(const tk_text *t)
+{
+	return t->fi;
+}
+
+static void
+period_id(char *buf, size_t n, int p)
+{
+	snprintf(buf, n, "%04d-%02d", p / 12, p % 12 + 1);
+}
+
+static void
+set_period(tk_value *m, const char *k, int p)
+{
+	tk_value *pv;
+	char id[16];
+
+	if (p < 0) {
+		tk_value_map_set(m, k, tk_value_null());
+		return;
+	}
+	pv = set_new(m, k, tk_value_map());
+	period_id(id, sizeof(id), p);
+	set_str(pv, "id", id);
+	set_fmt(pv, "label", "%d/%d", p % 12 + 1, p / 12);
+}
+
+static const char *const state_keys[TK_STATE_COUNT] = {
+	"not_started", "under_way", "on_schedule", "done", "late", "na"
+};
+
+static void
+set_state(const tk_view *v, tk_value *m, tk_state s)
+{
+	char key[48];
+
+	snprintf(key, sizeof(key), "state.%s", s >= 0 ? state_keys[s] : "none");
+	set_str(m, "state", s >= 0 ? state_keys[s] : "none");
+	set_str(m, "state_label", ui(v, key));
+}
+
+static void
+date_fi(char *buf, size_t n, tk_date d)
+{
+	snprintf(buf, n, "%d.%d.%d", d.d, d.m, d.y);
+}
+
+static long
+days_from_civil(int y, int m, int d)
+{
+	/* Days since 1970-01-01 in the proleptic Gregorian calendar. */
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* A percentage cell: the number, its text, its band (a class and a label,
+ * so colour is never the only signal). */
+static tk_value *
+cell(const tk_view *v, int pct)
+{
+	const tk_site *s = tk_model_site(v->m);
+	tk_value *c = tk_value_map();
+	int band = tk_fig_band(s->bands, pct);
+	char key[32];
+
+	if (pct < 0) {
+		tk_value_map_set(c, "pct", tk_value_null());
+		set_str(c, "text", ui(v, "no_figure"));
+		set_str(c, "band", "none");
+		set_str(c, "band_label", ui(v, "no_data"));
+		set_bool(c, "has", 0);
+		return c;
+	}
+	set_num(c, "pct", pct);
+	set_fmt(c, "text", "%d %%", pct);
+	set_fmt(c, "band", "b%d", band);
+	snprintf(key, sizeof(key), "band.b%d", band);
+	set_str(c, "band_label", ui(v, key));
+	set_bool(c, "has", 1);
+	return c;
+}
+
+static tk_value *
+measure_value(const tk_view *v, const tk_measure *x)
+{
+	tk_value *m = tk_value_map();
+
+	tk_value_map_set(m, "valmis", cell(v, x->valmis));
+	tk_value_map_set(m, "kaynnissa", cell(v, x->kaynnissa));
+	tk_value_map_set(m, "eteneminen", cell(v, x->eteneminen));
+	set_num(m, "tracked", x->c.tracked);
+	set_num(m, "done", x->c.done);
+	set_num(m, "due", x->c.due);
+	set_num(m, "overdue", x->c.overdue);
+	set_num(m, "unreported", x->c.unreported);
+	set_num(m, "not_applicable", x->c.not_applicable);
+	return m;
+}
+
+/* The relative way from a page back to the site's root, so the site works
+ * from any folder and from file://. */
+static void
+set_root(tk_value *m, const char *path)
+{
+	tk_buf b = TK_BUF_INIT;
+	const char *p;
+
+	for (p = path; *p; p++)
+		if (*p == '/')
+			tk_buf_puts(&b, "../");
+	tk_value_map_set(m, "root", tk_value_strn(b.data ? b.data : "", b.len));
+	tk_buf_free(&b);
+}
+
+/* ---- the page list ---- */
+
+static page *
+add(tk_view *v, enum kind k, const char *tmpl, const void *obj, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static page *
+add(tk_view *v, enum kind k, const char *tmpl, const void *obj, const char *fmt, ...)
+{
+	page *p;
+	va_list ap;
+
+	if (v->npages == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->pages = xrealloc(v->pages, v->cap * sizeof(*v->pages));
+	}
+	p = &v->pages[v->npages++];
+	memset(p, 0, sizeof(*p));
+	p->kind = k;
+	p->obj = obj;
+	p->pub.template = tmpl;
+	va_start(ap, fmt);
+	vsnprintf(p->pub.path, sizeof(p->pub.path), fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+static const tk_record *
+record_at(const tk_view *v, const tk_region *r, int period)
+{
+	size_t i;
+
+	for (i = v->rstart[r->index]; i < v->rend[r->index]; i++)
+		if (tk_model_record(v->m, i)->period == period)
+			return tk_model_record(v->m, i);
+	return NULL;
+}
+
+static const tk_measure *
+meas(const tk_view *v, const tk_record *rec, const tk_group *g)
+{
+	size_t i;
+
+	/* Records are the model's, in its order: find the index once. */
+	for (i = v->rstart[rec->region->index]; i < v->rend[rec->region->index]; i++)
+		if (tk_model_record(v->m, i) == rec)
+			return &v->meas[i * (v->ngroups + 1) + (g ? g->index : v->ngroups)];
+	return NULL;
+}
+
+int
+tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, int dirty)
+{
+	tk_view *v = xcalloc(1, sizeof(*v));
+	size_t i, g, e, t, s;
+
+	v->m = m;
+	v->strings = strings;
+	v->dirty = dirty;
+	v->ngroups = tk_model_ngroups(m);
+	v->nrecords = tk_model_nrecords(m);
+	v->nregions = tk_model_nregions(m);
+	v->latest = -1;
+	v->meas = xcalloc(v->nrecords * (v->ngroups + 1) + 1, sizeof(*v->meas));
+	v->periods = xcalloc(v->nrecords + 1, sizeof(*v->periods));
+	v->rstart = xcalloc(v->nregions + 1, sizeof(*v->rstart));
+	v->rend = xcalloc(v->nregions + 1, sizeof(*v->rend));
+	for (i = 0; i < v->nrecords; i++) {
+		const tk_record *rec = tk_model_record(m, i);
+		size_t k;
+
+		if (i == 0 || tk_model_record(m, i - 1)->region != rec->region)
+			v->rstart[rec->region->index] = i;
+		v->rend[rec->region->index] = i + 1;
+		for (g = 0; g <= v->ngroups; g++) {
+			tk_measure *x = &v->meas[i * (v->ngroups + 1) + g];
+
+			tk_fig_count(&x->c, rec, g < v->ngroups ? tk_model_group(m, g) : NULL, NULL);
+			tk_fig_measure(x);
+		}
+		for (k = 0; k < v->nperiods && v->periods[k] != rec->period; k++)
+			;
+		if (k == v->nperiods)
+			v->periods[v->nperiods++] = rec->period;
+		if (rec->period > v->latest)
+			v->latest = rec->period;
+	}
+	/* Ascending periods (few: insertion sort). */
+	for (i = 1; i < v->nperiods; i++)
+		for (s = i; s > 0 && v->periods[s - 1] > v->periods[s]; s--) {
+			int tmp = v->periods[s];
+
+			v->periods[s] = v->periods[s - 1];
+			v->periods[s - 1] = tmp;
+		}
+	if (tk_model_nversions(m))
+		v->current = tk_model_version(m, tk_model_nversions(m) - 1);
+
+	add(v, K_INDEX, "index", NULL, "index.html");
+	for (i = 0; i < v->nregions; i++)
+		add(v, K_REGION, "region", tk_model_region(m, i), "alueet/%s/index.html",
+		    tk_model_region(m, i)->id);
+	for (i = 0; i < v->ngroups; i++)
+		add(v, K_GROUP, "group", tk_model_group(m, i), "ryhmat/%s/index.html",
+		    tk_model_group(m, i)->id);
+	add(v, K_VERSIONS, "versions", NULL, "tiekartta/index.html");
+	for (i = 0; i < tk_model_nversions(m); i++) {
+		const tk_version *ver = tk_model_version(m, i);
+
+		add(v, K_VERSION, "version", ver, "tiekartta/%s/index.html", ver->id);
+		for (e = 0; e < ver->nentities; e++)
+			for (t = 0; t < ver->entities[e]->ntasks; t++)
+				for (s = 0; s < ver->entities[e]->tasks[t].nsubtasks; s++) {
+					const tk_subtask *st = &ver->entities[e]->tasks[t].subtasks[s];
+					page *p = add(v, K_SUBTASK, "subtask", st,
+					    "tiekartta/%s/%s/index.html", ver->id, st->id);
+
+					p->obj2 = ver;
+				}
+	}
+	for (i = 0; i < v->nperiods; i++) {
+		char id[16];
+		page *p;
+
+		period_id(id, sizeof(id), v->periods[i]);
+		p = add(v, K_MONTH, "month", NULL, "tilannekuva/%s/index.html", id);
+		p->period = v->periods[i];
+	}
+	for (i = 0; i < tk_model_npages(m); i++)
+		add(v, K_PAGE, "page", tk_model_page(m, i), "sivut/%s/index.html",
+		    tk_model_page(m, i)->slug);
+	add(v, K_404, "404", NULL, "404.html");
+	*out = v;
+	return 0;
+}
+
+void
+tk_view_free(tk_view *v)
+{
+	if (v == NULL)
+		return;
+	free(v->pages);
+	free(v->meas);
+	free(v->periods);
+	free(v->rstart);
+	free(v->rend);
+	free(v);
+}
+
+size_t
+tk_view_count(const tk_view *v)
+{
+	return v->npages;
+}
+
+const tk_view_page *
+tk_view_page_at(const tk_view *v, size_t i)
+{
+	return &v->pages[i].pub;
+}
+
+void
+tk_view_sitemap(const tk_view *v, tk_buf *out)
+{
+	size_t i;
+
+	tk_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (i = 0; i < v->npages; i++) {
+		const char *p = v->pages[i].pub.path;
+		size_t n = strlen(p);
+
+		if (v->pages[i].kind == K_404)
+			continue;
+		/* Folder addresses, without index.html. */
+		if (n >= 10 && strcmp(p + n - 10, "index.html") == 0)
+			n -= 10;
+		tk_buf_puts(out, "<url><loc>");
+		tk_buf_put_html(out, p, n);
+		tk_buf_puts(out, "</loc></url>\n");
+	}
+	tk_buf_puts(out, "</urlset>\n");
+}
+
+/* ---- what every page has ---- */
+
+static tk_value *
+common(tk_view *v, const page *p, const char *title)
+{
+	const tk_model *m = v->m;
+	const tk_site *s = tk_model_site(m);
+	tk_value *d = tk_value_map(), *x, *nav, *it;
+	char buf[64];
+	size_t i;
+
+	set_root(d, p->pub.path);
+	set_str(d, "path", p->pub.path);
+	set_str(d, "title", title);
+	set_str(d, "lang", "fi");
+	x = set_new(d, "site", tk_value_map());
+	set_str(x, "title", tx(&s->title));
+	set_bool(x, "example_data", s->example_data);
+	x = set_new(d, "build", tk_value_map());
+	set_bool(x, "has_commit", tk_model_commit(m) != NULL);
+	set_str(x, "commit", tk_model_commit(m));
+	if (tk_model_commit(m)) {
+		snprintf(buf, sizeof(buf), "%.12s", tk_model_commit(m));
+		set_str(x, "short", buf);
+		tk_render_date_fi(buf, sizeof(buf), tk_model_commit_time(m));
+		set_str(x, "date", buf);
+		if (s->commit_url) {
+			tk_buf u = TK_BUF_INIT;
+			const char *q = s->commit_url, *hit;
+
+			while ((hit = strstr(q, "{commit}")) != NULL) {
+				tk_buf_put(&u, q, (size_t)(hit - q));
+				tk_buf_puts(&u, tk_model_commit(m));
+				q = hit + 8;
+			}
+			tk_buf_puts(&u, q);
+			set_str(x, "url", u.data);
+			tk_buf_free(&u);
+		}
+	}
+	set_bool(x, "dirty", v->dirty);
+	set_period(d, "latest", v->latest);
+
+	/* The main navigation, with the current section marked. */
+	nav = set_new(d, "nav", tk_value_list());
+	it = push_map(nav);
+	set_str(it, "href", "index.html");
+	set_str(it, "label", ui(v, "nav.overview"));
+	set_bool(it, "current", p->kind == K_INDEX);
+	if (v->latest >= 0) {
+		period_id(buf, sizeof(buf), v->latest);
+		it = push_map(nav);
+		set_fmt(it, "href", "tilannekuva/%s/index.html", buf);
+		set_str(it, "label", ui(v, "nav.months"));
+		set_bool(it, "current", p->kind == K_MONTH);
+	}
+	it = push_map(nav);
+	set_str(it, "href", "tiekartta/index.html");
+	set_str(it, "label", ui(v, "nav.roadmap"));
+	set_bool(it, "current", p->kind == K_VERSIONS || p->kind == K_VERSION ||
+	    p->kind == K_SUBTASK);
+	for (i = 0; i < tk_model_npages(m); i++) {
+		const tk_page *pg = tk_model_page(m, i);
+
+		it = push_map(nav);
+		set_fmt(it, "href", "sivut/%s/index.html", pg->slug);
+		set_str(it, "label", tx(&pg->title));
+		set_bool(it, "current", p->kind == K_PAGE && p->obj == pg);
+	}
+	if (v->strings)
+		tk_value_map_set(d, "t", tk_value_copy(v->strings));
+	return d;
+}
+
+static tk_value *
+region_link(tk_value *into, const tk_region *r)
+{
+	tk_value *x = into ? into : tk_value_map();
+
+	set_str(x, "id", r->id);
+	set_str(x, "name", tx(&r->name));
+	set_fmt(x, "href", "alueet/%s/index.html", r->id);
+	return x;
+}
+
+static tk_value *
+groups_list(const tk_view *v)
+{
+	tk_value *l = tk_value_list();
+	size_t i;
+
+	for (i = 0; i < v->ngroups; i++) {
+		const tk_group *g = tk_model_group(v->m, i);
+		tk_value *x = push_map(l);
+
+		set_str(x, "id", g->id);
+		set_str(x, "short", g->short_name);
+		set_str(x, "title", tx(&g->title));
+		set_fmt(x, "href", "ryhmat/%s/index.html", g->id);
+	}
+	return l;
+}
+
+static void
+set_subtask(const tk_view *v, tk_value *x, const tk_subtask *st, const tk_version *ver)
+{
+	char q[16];
+
+	set_str(x, "id", st->id);
+	set_str(x, "number", st->number);
+	set_str(x, "title", tx(&st->title));
+	set_bool(x, "critical", st->critical);
+	set_bool(x, "start_first", st->start_first);
+	snprintf(q, sizeof(q), "%d/Q%d", st->due / 4, st->due % 4 + 1);
+	set_str(x, "due", q);
+	set_num(x, "phase", st->phase);
+	set_str(x, "note", st->note);
+	set_fmt(x, "href", "tiekartta/%s/%s/index.html", ver->id, st->id);
+	(void)v;
+}
+
+/* A roadmap version as a tree; with rec, each subtask carries its state. */
+static tk_value *
+roadmap_tree(const tk_view *v, const tk_version *ver, const tk_group *only,
+    const tk_record *rec)
+{
+	tk_value *groups = tk_value_list(), *gx = NULL, *ents = NULL;
+	const tk_group *cur = NULL;
+	size_t e, t, s, r = 0;
+
+	for (e = 0; e < ver->nentities; e++) {
+		const tk_entity *ent = ver->entities[e];
+		tk_value *ex, *tasks;
+
+		if (only && ent->group != only)
+			continue;
+		if (rec && !tk_entity_applies(ent, rec->region))
+			continue;
+		if (ent->group != cur) {
+			cur = ent->group;
+			gx = push_map(groups);
+			set_str(gx, "id", cur->id);
+			set_str(gx, "short", cur->short_name);
+			set_str(gx, "title", tx(&cur->title));
+			set_fmt(gx, "href", "ryhmat/%s/index.html", cur->id);
+			if (rec)
+				tk_value_map_set(gx, "measure", measure_value(v, meas(v, rec, cur)));
+			ents = set_new(gx, "entities", tk_value_list());
+		}
+		ex = push_map(ents);
+		set_str(ex, "id", ent->id);
+		set_str(ex, "number", ent->number);
+		set_str(ex, "title", tx(&ent->title));
+		set_str(ex, "note", ent->note);
+		set_bool(ex, "carried", ent->carried_from != NULL);
+		set_str(ex, "carried_from", ent->carried_from);
+		set_str(ex, "carried_reason", ent->carried_reason);
+		if (ent->applies_to) {
+			tk_value *al = set_new(ex, "applies_to", tk_value_list());
+			size_t k;
+
+			for (k = 0; k < ent->napplies; k++)
+				region_link(push_map(al), ent->applies_to[k]);
+		}
+		if (rec) {
+			tk_measure x;
+
+			tk_fig_count(&x.c, rec, NULL, ent);
+			tk_fig_measure(&x);
+			tk_value_map_set(ex, "measure", measure_value(v, &x));
+		}
+		tasks = set_new(ex, "tasks", tk_value_list());
+		for (t = 0; t < ent->ntasks; t++) {
+			const tk_task *task = &ent->tasks[t];
+			tk_value *tx_ = push_map(tasks), *subs;
+
+			set_str(tx_, "id", task->id);
+			set_str(tx_, "number", task->number);
+			set_str(tx_, "title", tx(&task->title));
+			set_str(tx_, "note", task->note);
+			subs = set_new(tx_, "subtasks", tk_value_list());
+			for (s = 0; s < task->nsubtasks; s++) {
+				const tk_subtask *st = &task->subtasks[s];
+				tk_value *sx = push_map(subs);
+
+				set_subtask(v, sx, st, ver);
+				if (rec) {
+					const tk_report *rp = NULL;
+
+					while (r < rec->nreports &&
+					    rec->reports[r].subtask->index < st->index)
+						r++;
+					if (r < rec->nreports && rec->reports[r].subtask == st)
+						rp = &rec->reports[r];
+					set_state(v, sx, rp ? rp->state : TK_STATE_NONE);
+					set_md(sx, "note_html", rp ? rp->note : NULL);
+				}
+			}
+		}
+	}
+	return groups;
+}
+
+static tk_value *
+remarks(const tk_view *v, const tk_remark *r, size_t n)
+{
+	tk_value *l = tk_value_list();
+	size_t i;
+	char key[48];
+
+	for (i = 0; i < n; i++) {
+		tk_value *x = push_map(l);
+
+		set_str(x, "group", r[i].group ? r[i].group->short_name : NULL);
+		set_str(x, "theme", r[i].theme);
+		snprintf(key, sizeof(key), "theme.%s", r[i].theme);
+		set_str(x, "theme_label", ui(v, key));
+		set_md(x, "html", r[i].text);
+	}
+	return l;
+}
+
+static void
+set_red_flag(tk_value *d, const tk_record *rec)
+{
+	tk_value *f;
+
+	if (rec == NULL || !rec->red_flag) {
+		tk_value_map_set(d, "red_flag", tk_value_null());
+		return;
+	}
+	f = set_new(d, "red_flag", tk_value_map());
+	set_str(f, "reason", rec->red_flag_reason);
+	set_period(f, "since", rec->red_flag_since);
+}
+
+/* ---- the pages ---- */
+
+static void
+set_month_links(const tk_view *v, tk_value *d)
+{
+	tk_value *l = set_new(d, "months", tk_value_list());
+	size_t i;
+
+	for (i = v->nperiods; i-- > 0;) {
+		tk_value *x = push_map(l);
+		char id[16];
+
+		period_id(id, sizeof(id), v->periods[i]);
+		set_period(x, "period", v->periods[i]);
+		set_fmt(x, "href", "tilannekuva/%s/index.html", id);
+	}
+}
+
+/* One row per organisation for period: its measures per group and over
+ * all, or no data. Also the national sums, medians and band counts. */
+static void
+set_standings(const tk_view *v, tk_value *d, int period)
+{
+	const tk_site *s = tk_model_site(v->m);
+	tk_value *rows = set_new(d, "rows", tk_value_list());
+	tk_value *nat = set_new(d, "national", tk_value_list());
+	int *vals = xcalloc(v->nregions + 1, sizeof(*vals));
+	size_t i, g, reporting = 0;
+
+	for (i = 0; i < v->nregions; i++) {
+		const tk_region *r = tk_model_region(v->m, i);
+		const tk_record *rec = record_at(v, r, period);
+		tk_value *row = region_link(push_map(rows), r), *cells;
+
+		set_bool(row, "has_data", rec != NULL);
+		set_bool(row, "red_flag", rec && rec->red_flag);
+		if (rec == NULL)
+			continue;
+		reporting++;
+		cells = set_new(row, "groups", tk_value_list());
+		for (g = 0; g < v->ngroups; g++) {
+			tk_value *c = measure_value(v, meas(v, rec, tk_model_group(v->m, g)));
+
+			set_str(c, "short", tk_model_group(v->m, g)->short_name);
+			tk_value_list_push(cells, c);
+		}
+		tk_value_map_set(row, "overall", measure_value(v, meas(v, rec, NULL)));
+	}
+	set_num(d, "reporting", (double)reporting);
+	set_num(d, "organisations", (double)v->nregions);
+	set_num(d, "ncols", (double)v->ngroups + 1);
+	for (g = 0; g <= v->ngroups; g++) {
+		const tk_group *grp = g < v->ngroups ? tk_model_group(v->m, g) : NULL;
+		tk_measure sum = { 0 };
+		tk_value *x = push_map(nat), *bands;
+		int lo = -1, hi = -1, nb[4] = { 0 }, k;
+		size_t n = 0;
+
+		for (i = 0; i < v->nregions; i++) {
+			const tk_record *rec = record_at(v, tk_model_region(v->m, i), period);
+			const tk_measure *mx;
+
+			if (rec == NULL)
+				continue;
+			mx = meas(v, rec, grp);
+			tk_fig_add(&sum.c, &mx->c);
+			vals[n++] = mx->eteneminen;
+			if (mx->eteneminen >= 0) {
+				if (lo < 0 || mx->eteneminen < lo)
+					lo = mx->eteneminen;
+				if (mx->eteneminen > hi)
+					hi = mx->eteneminen;
+				nb[tk_fig_band(s->bands, mx->eteneminen)]++;
+			}
+		}
+		tk_fig_measure(&sum);
+		set_str(x, "short", grp ? grp->short_name : ui(v, "all_groups"));
+		set_str(x, "title", grp ? tx(&grp->title) : ui(v, "all_groups"));
+		tk_value_map_set(x, "measure", measure_value(v, &sum));
+		tk_value_map_set(x, "median", cell(v, tk_fig_median(vals, n)));
+		tk_value_map_set(x, "lowest", cell(v, lo));
+		tk_value_map_set(x, "highest", cell(v, hi));
+		bands = set_new(x, "bands", tk_value_list());
+		for (k = 3; k >= 0; k--) {
+			tk_value *b = push_map(bands);
+			char key[16];
+
+			snprintf(key, sizeof(key), "band.b%d", k);
+			set_fmt(b, "band", "b%d", k);
+			set_str(b, "label", ui(v, key));
+			set_num(b, "count", nb[k]);
+		}
+	}
+	free(vals);
+}
+
+static tk_value *
+build_index(tk_view *v, const page *p)
+{
+	const tk_site *s = tk_model_site(v->m);
+	tk_value *d = common(v, p, tx(&s->title)), *l, *x;
+	size_t i;
+
+	tk_value_map_set(d, "groups", groups_list(v));
+	set_month_links(v, d);
+	if (v->latest >= 0) {
+		int y = v->latest / 12, mo = v->latest % 12 + 1;
+		tk_date end = { y, mo, 1 };
+		long left;
+		char buf[32];
+
+		/* The reporting date is the month's last day, never the clock. */
+		end.d = (int)(days_from_civil(mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1, 1) -
+		    days_from_civil(y, mo, 1));
+		date_fi(buf, sizeof(buf), end);
+		set_str(d, "reporting_date", buf);
+		if (s->target_date.y) {
+			left = days_from_civil(s->target_date.y, s->target_date.m, s->target_date.d) -
+			    days_from_civil(end.y, end.m, end.d);
+			set_num(d, "days_left", left > 0 ? (double)left : 0);
+			date_fi(buf, sizeof(buf), s->target_date);
+			set_str(d, "target_date", buf);
+		}
+		l = set_new(d, "phases", tk_value_list());
+		for (i = 0; i < s->nphases; i++) {
+			const tk_phase *ph = &s->phases[i];
+			const tk_phase *next = i + 1 < s->nphases ? &s->phases[i + 1] : NULL;
+			long at = days_from_civil(end.y, end.m, end.d);
+			int started = ph->start.y == 0 ||
+			    days_from_civil(ph->start.y, ph->start.m, ph->start.d) <= at;
+			int ended = next && next->start.y &&
+			    days_from_civil(next->start.y, next->start.m, next->start.d) <= at;
+
+			x = push_map(l);
+			set_num(x, "number", ph->number);
+			set_str(x, "title", tx(&ph->title));
+			if (ph->start.y) {
+				date_fi(buf, sizeof(buf), ph->start);
+				set_str(x, "start", buf);
+			} else
+				set_str(x, "start", NULL);
+			set_str(x, "state", !started ? "future" : ended ? "past" : "current");
+			set_str(x, "state_label", ui(v, !started ? "phase.future" :
+			    ended ? "phase.past" : "phase.current"));
+		}
+		set_standings(v, d, v->latest);
+		l = set_new(d, "red_flags", tk_value_list());
+		for (i = 0; i < v->nregions; i++) {
+			const tk_record *rec = record_at(v, tk_model_region(v->m, i), v->latest);
+
+			if (rec && rec->red_flag) {
+				x = region_link(push_map(l), rec->region);
+				set_red_flag(x, rec);
+			}
+		}
+		l = set_new(d, "overdue", tk_value_list());
+		for (i = 0; i < v->nregions; i++) {
+			const tk_record *rec = record_at(v, tk_model_region(v->m, i), v->latest);
+			const tk_measure *mx = rec ? meas(v, rec, NULL) : NULL;
+
+			if (mx && mx->c.overdue > 0) {
+				x = region_link(push_map(l), rec->region);
+				set_num(x, "count", mx->c.overdue);
+			}
+		}
+	}
+	return d;
+}
+
+static tk_value *
+build_region(tk_view *v, const page *p)
+{
+	const tk_region *r = p->obj;
+	tk_value *d = common(v, p, tx(&r->name)), *x, *l;
+	const tk_record *last = NULL;
+	char key[32];
+	size_t i;
+
+	x = region_link(set_new(d, "region", tk_value_map()), r);
+	set_str(x, "name_sv", r->name.sv);
+	snprintf(key, sizeof(key), "kind.%s", r->kind == TK_KIND_CITY ? "city" :
+	    r->kind == TK_KIND_HUS ? "hus" : "county");
+	set_str(x, "kind_label", ui(v, key));
+	l = set_new(x, "municipalities", tk_value_list());
+	for (i = 0; i < r->nmunicipalities; i++)
+		tk_value_list_push(l, tk_value_str(r->municipalities[i]));
+	set_num(x, "nmunicipalities", (double)r->nmunicipalities);
+	l = set_new(x, "contacts", tk_value_list());
+	for (i = 0; i < r->ncontacts; i++) {
+		tk_value *c = push_map(l);
+
+		set_str(c, "name", r->contacts[i].name);
+		set_str(c, "role", r->contacts[i].role);
+		set_str(c, "email", r->contacts[i].email);
+		set_str(c, "phone", r->contacts[i].phone);
+	}
+	if (r->population) {
+		tk_value *pop = set_new(x, "population", tk_value_map());
+
+		set_num(pop, "value", (double)r->population);
+		set_num(pop, "year", r->population_year);
+		set_str(pop, "source", r->population_source);
+	}
+
+	/* Every reporting month, with a gap where there is no record. */
+	l = set_new(d, "history", tk_value_list());
+	for (i = 0; i < v->nperiods; i++) {
+		const tk_record *rec = record_at(v, r, v->periods[i]);
+		char id[16];
+
+		x = push_map(l);
+		period_id(id, sizeof(id), v->periods[i]);
+		set_period(x, "period", v->periods[i]);
+		set_fmt(x, "href", "tilannekuva/%s/index.html", id);
+		set_bool(x, "has_data", rec != NULL);
+		if (rec) {
+			tk_value_map_set(x, "overall", measure_value(v, meas(v, rec, NULL)));
+			set_bool(x, "red_flag", rec->red_flag);
+			last = rec;
+		}
+	}
+	set_bool(d, "has_data", last != NULL);
+	if (last) {
+		set_period(d, "period", last->period);
+		set_bool(d, "stale", last->period != v->latest);
+		x = set_new(d, "version", tk_value_map());
+		set_str(x, "id", last->version->id);
+		set_str(x, "title", tx(&last->version->title));
+		set_fmt(x, "href", "tiekartta/%s/index.html", last->version->id);
+		tk_value_map_set(d, "overall", measure_value(v, meas(v, last, NULL)));
+		tk_value_map_set(d, "groups", roadmap_tree(v, last->version, NULL, last));
+		set_red_flag(d, last);
+		tk_value_map_set(d, "observations", remarks(v, last->observations,
+		    last->nobservations));
+		tk_value_map_set(d, "wishes", remarks(v, last->wishes, last->nwishes));
+		tk_value_map_set(d, "risks", remarks(v, last->risks, last->nrisks));
+		set_str(d, "source", last->path);
+	}
+	return d;
+}
+
+static tk_value *
+build_group(tk_view *v, const page *p)
+{
+	const tk_group *g = p->obj;
+	tk_value *d = common(v, p, tx(&g->title)), *x, *l, *rows;
+	size_t i, e;
+
+	x = set_new(d, "group", tk_value_map());
+	set_str(x, "id", g->id);
+	set_str(x, "short", g->short_name);
+	set_str(x, "title", tx(&g->title));
+	if (v->current == NULL)
+		return d;
+	x = set_new(d, "version", tk_value_map());
+	set_str(x, "id", v->current->id);
+	set_str(x, "title", tx(&v->current->title));
+	set_fmt(x, "href", "tiekartta/%s/index.html", v->current->id);
+	l = roadmap_tree(v, v->current, g, NULL);
+	if (tk_value_list_len(l))
+		tk_value_map_set(d, "entities",
+		    tk_value_copy(tk_value_map_get(tk_value_list_at(l, 0), "entities")));
+	tk_value_free(l);
+
+	/* How every organisation stands on each entity, in the latest month. */
+	set_period(d, "period", v->latest);
+	l = set_new(d, "entity_heads", tk_value_list());
+	for (e = 0; e < v->current->nentities; e++)
+		if (v->current->entities[e]->group == g) {
+			x = push_map(l);
+			set_str(x, "number", v->current->entities[e]->number);
+			set_str(x, "title", tx(&v->current->entities[e]->title));
+		}
+	rows = set_new(d, "rows", tk_value_list());
+	for (i = 0; i < v->nregions; i++) {
+		const tk_region *r = tk_model_region(v->m, i);
+		const tk_record *rec = record_at(v, r, v->latest);
+		tk_value *row = region_link(push_map(rows), r), *cells;
+
+		set_bool(row, "has_data", rec != NULL);
+		if (rec == NULL)
+			continue;
+		tk_value_map_set(row, "measure", measure_value(v, meas(v, rec, g)));
+		cells = set_new(row, "entities", tk_value_list());
+		for (e = 0; e < rec->version->nentities; e++) {
+			const tk_entity *ent = rec->version->entities[e];
+			tk_measure mx;
+			tk_value *c;
+
+			if (ent->group != g)
+				continue;
+			tk_fig_count(&mx.c, rec, NULL, ent);
+			tk_fig_measure(&mx);
+			c = measure_value(v, &mx);
+			set_bool(c, "applies", tk_entity_applies(ent, r));
+			tk_value_list_push(cells, c);
+		}
+	}
+	return d;
+}
+
+static void
+set_version_head(tk_value *x, const tk_version *ver)
+{
+	char buf[32];
+
+	set_str(x, "id", ver->id);
+	set_str(x, "title", tx(&ver->title));
+	date_fi(buf, sizeof(buf), ver->date);
+	set_str(x, "date", buf);
+	set_str(x, "source", ver->source);
+	set_str(x, "previous", ver->previous);
+	set_str(x, "illustrative", ver->illustrative);
+	set_fmt(x, "href", "tiekartta/%s/index.html", ver->id);
+	set_num(x, "nsubtasks", (double)ver->nsubtasks);
+}
+
+static tk_value *
+build_versions(tk_view *v, const page *p)
+{
+	tk_value *d = common(v, p, ui(v, "nav.roadmap")), *l;
+	size_t i;
+
+	l = set_new(d, "versions", tk_value_list());
+	for (i = tk_model_nversions(v->m); i-- > 0;)
+		set_version_head(push_map(l), tk_model_version(v->m, i));
+	return d;
+}
+
+static tk_value *
+build_version(tk_view *v, const page *p)
+{
+	const tk_version *ver = p->obj;
+	tk_value *d = common(v, p, tx(&ver->title));
+
+	set_version_head(set_new(d, "version", tk_value_map()), ver);
+	set_md(d, "intro_html", ver->intro);
+	tk_value_map_set(d, "groups", roadmap_tree(v, ver, NULL, NULL));
+	return d;
+}
+
+static tk_value *
+build_subtask(tk_view *v, const page *p)
+{
+	const tk_subtask *st = p->obj;
+	const tk_version *ver = p->obj2;
+	const tk_entity *ent = st->task->entity;
+	tk_value *d = common(v, p, tx(&st->title)), *x, *l;
+	size_t i, k;
+
+	set_subtask(v, set_new(d, "subtask", tk_value_map()), st, ver);
+	set_version_head(set_new(d, "version", tk_value_map()), ver);
+	x = set_new(d, "entity", tk_value_map());
+	set_str(x, "number", ent->number);
+	set_str(x, "title", tx(&ent->title));
+	x = set_new(d, "task", tk_value_map());
+	set_str(x, "number", st->task->number);
+	set_str(x, "title", tx(&st->task->title));
+	x = set_new(d, "group", tk_value_map());
+	set_str(x, "short", ent->group->short_name);
+	set_str(x, "title", tx(&ent->group->title));
+	set_fmt(x, "href", "ryhmat/%s/index.html", ent->group->id);
+
+	/* Each organisation's latest record against this version. */
+	l = set_new(d, "regions", tk_value_list());
+	for (i = 0; i < v->nregions; i++) {
+		const tk_region *r = tk_model_region(v->m, i);
+		const tk_record *rec = NULL;
+		const tk_report *rp = NULL;
+
+		for (k = v->rend[i]; k-- > v->rstart[i];)
+			if (tk_model_record(v->m, k)->version == ver) {
+				rec = tk_model_record(v->m, k);
+				break;
+			}
+		x = region_link(push_map(l), r);
+		set_bool(x, "applies", tk_entity_applies(ent, r));
+		set_bool(x, "has_data", rec != NULL);
+		if (rec == NULL)
+			continue;
+		set_period(x, "period", rec->period);
+		for (k = 0; k < rec->nreports; k++)
+			if (rec->reports[k].subtask == st)
+				rp = &rec->reports[k];
+		set_state(v, x, rp ? rp->state : TK_STATE_NONE);
+		set_md(x, "note_html", rp ? rp->note : NULL);
+	}
+	return d;
+}
+
+static tk_value *
+build_month(tk_view *v, const page *p)
+{
+	tk_value *d, *l, *x;
+	char title[64];
+	size_t g, e, i;
+	int q = tk_fig_quarter_of(p->period);
+
+	snprintf(title, sizeof(title), "%s %d/%d", ui(v, "month.title"), p->period % 12 + 1,
+	    p->period / 12);
+	d = common(v, p, title);
+	set_period(d, "period", p->period);
+	set_fmt(d, "quarter", "Q%d/%d", q % 4 + 1, q / 4);
+	set_month_links(v, d);
+	tk_value_map_set(d, "groups", groups_list(v));
+	set_standings(v, d, p->period);
+
+	/* Per-group detail: the organisations by entity (eteneminen), with the
+	 * number of tracked subtasks due by the quarter in the header. */
+	l = set_new(d, "detail", tk_value_list());
+	for (g = 0; g < v->ngroups && v->current; g++) {
+		const tk_group *grp = tk_model_group(v->m, g);
+		const tk_version *ver = NULL;
+		tk_value *heads, *rows;
+		int total = 0;
+
+		/* The version most records of the month report against. */
+		for (i = 0; i < v->nregions && ver == NULL; i++) {
+			const tk_record *rec = record_at(v, tk_model_region(v->m, i), p->period);
+
+			if (rec)
+				ver = rec->version;
+		}
+		if (ver == NULL)
+			break;
+		x = push_map(l);
+		set_str(x, "short", grp->short_name);
+		set_str(x, "title", tx(&grp->title));
+		heads = set_new(x, "entities", tk_value_list());
+		for (e = 0; e < ver->nentities; e++) {
+			const tk_entity *ent = ver->entities[e];
+			size_t t, s;
+			int due = 0;
+			tk_value *h;
+
+			if (ent->group != grp)
+				continue;
+			for (t = 0; t < ent->ntasks; t++)
+				for (s = 0; s < ent->tasks[t].nsubtasks; s++)
+					if (ent->tasks[t].subtasks[s].critical &&
+					    ent->tasks[t].subtasks[s].due <= q)
+						due++;
+			total += due;
+			h = push_map(heads);
+			set_str(h, "number", ent->number);
+			set_str(h, "title", tx(&ent->title));
+			set_num(h, "due", due);
+		}
+		set_num(x, "due", total);
+		rows = set_new(x, "rows", tk_value_list());
+		for (i = 0; i < v->nregions; i++) {
+			const tk_region *r = tk_model_region(v->m, i);
+			const tk_record *rec = record_at(v, r, p->period);
+			tk_value *row = region_link(push_map(rows), r), *cells;
+
+			set_bool(row, "has_data", rec != NULL);
+			if (rec == NULL)
+				continue;
+			tk_value_map_set(row, "measure", measure_value(v, meas(v, rec, grp)));
+			cells = set_new(row, "entities", tk_value_list());
+			for (e = 0; e < rec->version->nentities; e++) {
+				const tk_entity *ent = rec->version->entities[e];
+				tk_measure mx;
+
+				if (ent->group != grp)
+					continue;
+				tk_fig_count(&mx.c, rec, NULL, ent);
+				tk_fig_measure(&mx);
+				tk_value_list_push(cells, measure_value(v, &mx));
+			}
+		}
+	}
+	return d;
+}
+
+static tk_value *
+build_page(tk_view *v, const page *p)
+{
+	const tk_page *pg = p->obj;
+	tk_value *d = common(v, p, tx(&pg->title));
+
+	set_md(d, "body_html", pg->body);
+	set_str(d, "source", pg->path);
+	return d;
+}
+
+/* Mustache cannot ask whether a list is empty without looping over it, so
+ * every list-valued key k gets a has_k beside it. */
+static void
+add_has_flags(tk_value *x)
+{
+	size_t i, n;
+
+	if (tk_value_kind_of(x) == TK_VALUE_LIST) {
+		for (i = 0; i < tk_value_list_len(x); i++)
+			add_has_flags((tk_value *)tk_value_list_at(x, i));
+		return;
+	}
+	if (tk_value_kind_of(x) != TK_VALUE_MAP)
+		return;
+	n = tk_value_map_len(x);
+	for (i = 0; i < n; i++) {
+		const char *k = tk_value_map_key(x, i, NULL);
+		tk_value *val = (tk_value *)tk_value_map_at(x, i);
+		char key[80];
+
+		if (strcmp(k, "t") == 0)
+			continue;
+		add_has_flags(val);
+		if (tk_value_kind_of(val) == TK_VALUE_LIST) {
+			snprintf(key, sizeof(key), "has_%s", k);
+			set_bool(x, key, tk_value_list_len(val) > 0);
+		}
+	}
+}
+
+tk_value *
+tk_view_data(tk_view *v, size_t i)
+{
+	const page *p = &v->pages[i];
+	tk_value *d;
+
+	switch (p->kind) {
+	case K_INDEX: d = build_index(v, p); break;
+	case K_REGION: d = build_region(v, p); break;
+	case K_GROUP: d = build_group(v, p); break;
+	case K_VERSIONS: d = build_versions(v, p); break;
+	case K_VERSION: d = build_version(v, p); break;
+	case K_SUBTASK: d = build_subtask(v, p); break;
+	case K_MONTH: d = build_month(v, p); break;
+	case K_PAGE: d = build_page(v, p); break;
+	default: d = common(v, p, ui(v, "notfound.title")); break;
+	}
+	set_str(d, "kind", p->pub.template);
+	add_has_flags(d);
+	return d;
+}

@@ -1,0 +1,31 @@
+/* view.h: the pages of the site and the view data each one receives. The
+ * data is built here, in C, from the model and the figures; templates only
+ * display it. */
+#ifndef TK_VIEW_H
+#define TK_VIEW_H
+
+#include "model.h"
+#include "value.h"
+
+typedef struct tk_view tk_view;
+
+typedef struct {
+	char path[256];         /* output path, like "alueet/kainuu/index.html" */
+	const char *template;   /* template name, like "region" */
+} tk_view_page;
+
+/* Prepares the pages of m. strings is the theme's interface strings for
+ * the language (borrowed, may be NULL); the view borrows m and strings.
+ * dirty says the content had uncommitted edits. The caller frees *out. */
+int tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, int dirty);
+void tk_view_free(tk_view *v);
+
+size_t tk_view_count(const tk_view *v);
+const tk_view_page *tk_view_page_at(const tk_view *v, size_t i);
+/* Builds page i's view data; the caller frees it. */
+tk_value *tk_view_data(tk_view *v, size_t i);
+
+/* The sitemap of every page (paths relative to the site's root). */
+void tk_view_sitemap(const tk_view *v, tk_buf *out);
+
+#endif
