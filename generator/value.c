@@ -206,6 +206,19 @@ tk_value_list_push(tk_value *list, tk_value *v)
 	list->u.list.items[list->u.list.n++] = v;
 }
 
+void
+tk_value_list_swap(tk_value *list, size_t i, size_t j)
+{
+	tk_value *tmp;
+
+	if (list == NULL || list->kind != TK_VALUE_LIST || i >= list->u.list.n ||
+	    j >= list->u.list.n)
+		return;
+	tmp = list->u.list.items[i];
+	list->u.list.items[i] = list->u.list.items[j];
+	list->u.list.items[j] = tmp;
+}
+
 size_t
 tk_value_list_len(const tk_value *list)
 {

@@ -47,6 +47,8 @@ const char *tk_value_get_str(const tk_value *v, size_t *len);
  * until the list is freed, so the caller may keep filling v. */
 void tk_value_list_push(tk_value *list, tk_value *v);
 size_t tk_value_list_len(const tk_value *list);
+/* Swaps items i and j (for sorting in place); out of range does nothing. */
+void tk_value_list_swap(tk_value *list, size_t i, size_t j);
 /* Item i, borrowed from the list; NULL when out of range or not a list. */
 const tk_value *tk_value_list_at(const tk_value *list, size_t i);
 

@@ -20,13 +20,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "chart.h"
 #include "figures.h"
 #include "markdown.h"
 #include "render.h"
 #include "util.h"
 
 enum kind { K_INDEX, K_REGION, K_GROUP, K_VERSIONS, K_VERSION, K_SUBTASK, K_MONTH,
-	K_PAGE, K_404 };
+	K_THEMES, K_PAGE, K_404 };
 
 typedef struct {
 	tk_view_page pub;
@@ -222,13 +223,27 @@ cell(const tk_view *v, int pct)
 	return c;
 }
 
+/* A share shown without a band: the bands grade readiness and progress,
+ * not each state's share on its own. */
+static tk_value *
+plain_cell(const tk_view *v, int pct)
+{
+	tk_value *c = cell(v, pct);
+
+	set_str(c, "band", pct < 0 ? "none" : "plain");
+	tk_value_map_set(c, "band_label", tk_value_null());
+	return c;
+}
+
 static tk_value *
 measure_value(const tk_view *v, const tk_measure *x)
 {
 	tk_value *m = tk_value_map();
 
-	tk_value_map_set(m, "valmis", cell(v, x->valmis));
-	tk_value_map_set(m, "kaynnissa", cell(v, x->kaynnissa));
+	tk_value_map_set(m, "valmis", plain_cell(v, x->valmis));
+	tk_value_map_set(m, "kaynnissa", plain_cell(v, x->kaynnissa));
+	tk_value_map_set(m, "valmiusaste", cell(v, tk_fig_pct(x->c.done + x->c.under_way +
+	    x->c.on_schedule, x->c.tracked)));
 	tk_value_map_set(m, "eteneminen", cell(v, x->eteneminen));
 	set_num(m, "tracked", x->c.tracked);
 	set_num(m, "done", x->c.done);
@@ -382,6 +397,8 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, int dirty
 		p = add(v, K_MONTH, "month", NULL, "tilannekuva/%s/index.html", id);
 		p->period = v->periods[i];
 	}
+	if (v->latest >= 0)
+		add(v, K_THEMES, "themes", NULL, "teemat/index.html");
 	for (i = 0; i < tk_model_npages(m); i++)
 		add(v, K_PAGE, "page", tk_model_page(m, i), "sivut/%s/index.html",
 		    tk_model_page(m, i)->slug);
@@ -674,6 +691,278 @@ set_red_flag(tk_value *d, const tk_record *rec)
 	set_period(f, "since", rec->red_flag_since);
 }
 
+
+/* ---- charts ---- */
+
+static void
+set_svg(tk_value *d, const char *k, tk_buf *b)
+{
+	tk_value_map_set(d, k, tk_value_strn(b->data ? b->data : "", b->len));
+	tk_buf_reset(b);
+}
+
+/* The tile map of the organisations' overall eteneminen in period. */
+static void
+set_tilemap(const tk_view *v, tk_value *d, int period, const char *id)
+{
+	tk_chart_tile *tiles = xcalloc(v->nregions + 1, sizeof(*tiles));
+	tk_buf b = TK_BUF_INIT, href = TK_BUF_INIT, title = TK_BUF_INIT;
+	char **hrefs = xcalloc(v->nregions + 1, sizeof(*hrefs));
+	const tk_value *root = tk_value_map_get(d, "root");
+	size_t i;
+
+	for (i = 0; i < v->nregions; i++) {
+		const tk_region *r = tk_model_region(v->m, i);
+		const tk_record *rec = record_at(v, r, period);
+
+		hrefs[i] = xasprintf("%salueet/%s/index.html",
+		    root ? tk_value_get_str(root, NULL) : "", r->id);
+		tiles[i].col = r->map_col;
+		tiles[i].row = r->map_row;
+		tiles[i].label = tx(&r->name);
+		tiles[i].name = tx(&r->name);
+		tiles[i].href = hrefs[i];
+		tiles[i].pct = rec ? meas(v, rec, NULL)->eteneminen : -1;
+	}
+	tk_buf_printf(&title, "%s %d/%d", ui(v, "chart.map_title"), period % 12 + 1, period / 12);
+	tk_chart_tilemap(&b, id, title.data, ui(v, "chart.map_desc"), tiles, v->nregions,
+	    tk_model_site(v->m)->bands, ui(v, "no_data"));
+	set_svg(d, "map_svg", &b);
+	for (i = 0; i < v->nregions; i++)
+		free(hrefs[i]);
+	free(hrefs);
+	free(tiles);
+	tk_buf_free(&b);
+	tk_buf_free(&href);
+	tk_buf_free(&title);
+}
+
+/* A trend over every reporting month: valmiusaste (started share) and
+ * eteneminen, for one organisation (r) or the nation (r NULL). */
+static void
+set_trend(const tk_view *v, tk_value *d, const tk_region *r, const char *id)
+{
+	const char **labels = xcalloc(v->nperiods + 1, sizeof(*labels));
+	char (*lab)[16] = xcalloc(v->nperiods + 1, sizeof(*lab));
+	int *ready = xcalloc(v->nperiods + 1, sizeof(int));
+	int *prog = xcalloc(v->nperiods + 1, sizeof(int));
+	tk_chart_series s[2];
+	tk_buf b = TK_BUF_INIT;
+	size_t i, k;
+
+	for (i = 0; i < v->nperiods; i++) {
+		tk_counts sum = { 0 };
+		int any = 0;
+
+		snprintf(lab[i], sizeof(lab[i]), "%d/%02d", v->periods[i] % 12 + 1,
+		    v->periods[i] / 12 % 100);
+		labels[i] = lab[i];
+		for (k = 0; k < v->nregions; k++) {
+			const tk_region *reg = tk_model_region(v->m, k);
+			const tk_record *rec;
+
+			if (r && reg != r)
+				continue;
+			if ((rec = record_at(v, reg, v->periods[i])) == NULL)
+				continue;
+			tk_fig_add(&sum, &meas(v, rec, NULL)->c);
+			any = 1;
+		}
+		ready[i] = any ? tk_fig_pct(sum.done + sum.under_way + sum.on_schedule,
+		    sum.tracked) : -1;
+		prog[i] = any ? tk_fig_pct(sum.due_progressing, sum.due) : -1;
+	}
+	s[0].name = ui(v, "measure.valmiusaste");
+	s[0].values = ready;
+	s[1].name = ui(v, "measure.eteneminen");
+	s[1].values = prog;
+	tk_chart_lines(&b, id, r ? tx(&r->name) : ui(v, "index.national"),
+	    ui(v, "chart.trend_desc"), labels, v->nperiods, s, 2);
+	set_svg(d, "trend_svg", &b);
+	tk_buf_free(&b);
+	free(labels);
+	free(lab);
+	free(ready);
+	free(prog);
+}
+
+/* Bars of eteneminen per group for one record, or nationally. */
+static void
+set_group_bars(const tk_view *v, tk_value *d, const tk_record *rec, int period,
+    const char *title, const char *id)
+{
+	const char **labels = xcalloc(v->ngroups + 1, sizeof(*labels));
+	int *pct = xcalloc(v->ngroups + 1, sizeof(int));
+	tk_buf b = TK_BUF_INIT;
+	size_t g, k;
+
+	for (g = 0; g < v->ngroups; g++) {
+		const tk_group *grp = tk_model_group(v->m, g);
+		tk_counts sum = { 0 };
+
+		labels[g] = grp->short_name;
+		if (rec) {
+			pct[g] = meas(v, rec, grp)->eteneminen;
+			continue;
+		}
+		for (k = 0; k < v->nregions; k++) {
+			const tk_record *r = record_at(v, tk_model_region(v->m, k), period);
+
+			if (r)
+				tk_fig_add(&sum, &meas(v, r, grp)->c);
+		}
+		pct[g] = tk_fig_pct(sum.due_progressing, sum.due);
+	}
+	tk_chart_bars(&b, id, title, ui(v, "chart.bars_desc"), labels, pct, v->ngroups,
+	    tk_model_site(v->m)->bands, ui(v, "no_data"));
+	set_svg(d, "bars_svg", &b);
+	tk_buf_free(&b);
+	free(labels);
+	free(pct);
+}
+
+/* The national median of eteneminen in group g (NULL: overall). */
+static int
+national_median(const tk_view *v, int period, const tk_group *g)
+{
+	int *vals = xcalloc(v->nregions + 1, sizeof(int));
+	size_t i, n = 0;
+	int med;
+
+	for (i = 0; i < v->nregions; i++) {
+		const tk_record *rec = record_at(v, tk_model_region(v->m, i), period);
+
+		if (rec)
+			vals[n++] = meas(v, rec, g)->eteneminen;
+	}
+	med = tk_fig_median(vals, n);
+	free(vals);
+	return med;
+}
+
+/* Tracked subtasks past their quarter and not done, with how long. */
+static tk_value *
+overdue_list(const tk_view *v, const tk_record *rec)
+{
+	tk_value *l = tk_value_list();
+	int q = tk_fig_quarter_of(rec->period);
+	size_t e, t, s, r = 0;
+
+	for (e = 0; e < rec->version->nentities; e++) {
+		const tk_entity *ent = rec->version->entities[e];
+
+		if (!tk_entity_applies(ent, rec->region))
+			continue;
+		for (t = 0; t < ent->ntasks; t++)
+			for (s = 0; s < ent->tasks[t].nsubtasks; s++) {
+				const tk_subtask *st = &ent->tasks[t].subtasks[s];
+				tk_state state = TK_STATE_NONE;
+				tk_value *x;
+
+				while (r < rec->nreports && rec->reports[r].subtask->index < st->index)
+					r++;
+				if (r < rec->nreports && rec->reports[r].subtask == st)
+					state = rec->reports[r].state;
+				if (!st->critical || st->due >= q || state == TK_STATE_DONE ||
+				    state == TK_STATE_NA)
+					continue;
+				x = push_map(l);
+				set_subtask(v, x, st, rec->version);
+				set_str(x, "group", ent->group->short_name);
+				set_str(x, "entity", ent->number);
+				set_state(v, x, state);
+				set_num(x, "quarters", q - st->due);
+			}
+	}
+	return l;
+}
+
+
+/* Observations, wishes and risks of period grouped by theme, with how many
+ * organisations raise each; with items set, every remark is listed. */
+static tk_value *
+theme_summary(const tk_view *v, int period, int items)
+{
+	static const char *const kinds[3] = { "observations", "wishes", "risks" };
+	tk_value *l = tk_value_list();
+	tk_strmap *seen = tk_strmap_new();
+	const char **order = NULL;
+	size_t norder = 0, i, k, j, a;
+
+	/* Themes in first-seen order, then sorted by how many raise them. */
+	for (i = 0; i < v->nregions; i++) {
+		const tk_record *rec = record_at(v, tk_model_region(v->m, i), period);
+
+		for (k = 0; rec && k < 3; k++) {
+			const tk_remark *rm = k == 0 ? rec->observations : k == 1 ? rec->wishes : rec->risks;
+			size_t n = k == 0 ? rec->nobservations : k == 1 ? rec->nwishes : rec->nrisks;
+
+			for (j = 0; j < n; j++)
+				if (rm[j].theme && !tk_strmap_get(seen, rm[j].theme)) {
+					tk_strmap_put(seen, rm[j].theme, (void *)rm[j].theme);
+					order = xrealloc(order, (norder + 1) * sizeof(*order));
+					order[norder++] = rm[j].theme;
+				}
+		}
+	}
+	for (a = 0; a < norder; a++) {
+		tk_value *x = push_map(l), *lst = NULL;
+		int count = 0, kc[3] = { 0 };
+		char key[48];
+
+		set_str(x, "theme", order[a]);
+		snprintf(key, sizeof(key), "theme.%s", order[a]);
+		set_str(x, "label", ui(v, key));
+		if (items)
+			lst = set_new(x, "items", tk_value_list());
+		for (i = 0; i < v->nregions; i++) {
+			const tk_record *rec = record_at(v, tk_model_region(v->m, i), period);
+			int raised = 0;
+
+			for (k = 0; rec && k < 3; k++) {
+				const tk_remark *rm = k == 0 ? rec->observations : k == 1 ? rec->wishes : rec->risks;
+				size_t n = k == 0 ? rec->nobservations : k == 1 ? rec->nwishes : rec->nrisks;
+
+				for (j = 0; j < n; j++) {
+					tk_value *it;
+					char kk[32];
+
+					if (rm[j].theme == NULL || strcmp(rm[j].theme, order[a]) != 0)
+						continue;
+					raised = 1;
+					kc[k]++;
+					if (!lst)
+						continue;
+					it = region_link(push_map(lst), rec->region);
+					snprintf(kk, sizeof(kk), "region.%s", kinds[k]);
+					set_str(it, "kind", kinds[k]);
+					set_str(it, "kind_label", ui(v, kk));
+					set_str(it, "group", rm[j].group ? rm[j].group->short_name : NULL);
+					set_md(it, "html", rm[j].text);
+				}
+			}
+			count += raised;
+		}
+		set_num(x, "organisations", count);
+		set_num(x, "observations", kc[0]);
+		set_num(x, "wishes", kc[1]);
+		set_num(x, "risks", kc[2]);
+	}
+	/* Most raised first; ties keep first-seen order (stable insertion). */
+	for (a = 1; a < tk_value_list_len(l); a++)
+		for (k = a; k > 0; k--) {
+			const tk_value *p0 = tk_value_list_at(l, k - 1), *p1 = tk_value_list_at(l, k);
+
+			if (tk_value_get_num(tk_value_map_get(p0, "organisations")) >=
+			    tk_value_get_num(tk_value_map_get(p1, "organisations")))
+				break;
+			tk_value_list_swap(l, k - 1, k);
+		}
+	free(order);
+	tk_strmap_free(seen);
+	return l;
+}
+
 /* ---- the pages ---- */
 
 static void
@@ -820,6 +1109,10 @@ build_index(tk_view *v, const page *p)
 			    ended ? "phase.past" : "phase.current"));
 		}
 		set_standings(v, d, v->latest);
+		set_tilemap(v, d, v->latest, "kartta");
+		set_group_bars(v, d, NULL, v->latest, ui(v, "chart.bars_title"), "palkit");
+		set_trend(v, d, NULL, "trendi");
+		tk_value_map_set(d, "themes", theme_summary(v, v->latest, 0));
 		l = set_new(d, "red_flags", tk_value_list());
 		for (i = 0; i < v->nregions; i++) {
 			const tk_record *rec = record_at(v, tk_model_region(v->m, i), v->latest);
@@ -906,6 +1199,18 @@ build_region(tk_view *v, const page *p)
 		tk_value_map_set(d, "overall", measure_value(v, meas(v, last, NULL)));
 		tk_value_map_set(d, "groups", roadmap_tree(v, last->version, NULL, last));
 		set_red_flag(d, last);
+		set_group_bars(v, d, last, last->period, ui(v, "chart.bars_title"), "palkit");
+		set_trend(v, d, r, "trendi");
+		tk_value_map_set(d, "overdue", overdue_list(v, last));
+		l = set_new(d, "comparison", tk_value_list());
+		for (i = 0; i <= v->ngroups; i++) {
+			const tk_group *g = i < v->ngroups ? tk_model_group(v->m, i) : NULL;
+
+			x = push_map(l);
+			set_str(x, "title", g ? tx(&g->title) : ui(v, "all_groups"));
+			tk_value_map_set(x, "own", cell(v, meas(v, last, g)->eteneminen));
+			tk_value_map_set(x, "median", cell(v, national_median(v, last->period, g)));
+		}
 		tk_value_map_set(d, "observations", remarks(v, last->observations,
 		    last->nobservations));
 		tk_value_map_set(d, "wishes", remarks(v, last->wishes, last->nwishes));
@@ -1080,6 +1385,7 @@ build_month(tk_view *v, const page *p)
 	set_month_links(v, d);
 	tk_value_map_set(d, "groups", groups_list(v));
 	set_standings(v, d, p->period);
+	set_tilemap(v, d, p->period, "kartta");
 
 	/* Per-group detail: the organisations by entity (eteneminen), with the
 	 * number of tracked subtasks due by the quarter in the header. */
@@ -1150,6 +1456,17 @@ build_month(tk_view *v, const page *p)
 }
 
 static tk_value *
+build_themes(tk_view *v, const page *p)
+{
+	tk_value *d = common(v, p, ui(v, "themes.title"));
+
+	set_period(d, "period", v->latest);
+	set_num(d, "organisations", (double)v->nregions);
+	tk_value_map_set(d, "themes", theme_summary(v, v->latest, 1));
+	return d;
+}
+
+static tk_value *
 build_page(tk_view *v, const page *p)
 {
 	const tk_page *pg = p->obj;
@@ -1204,6 +1521,7 @@ tk_view_data(tk_view *v, size_t i)
 	case K_VERSION: d = build_version(v, p); break;
 	case K_SUBTASK: d = build_subtask(v, p); break;
 	case K_MONTH: d = build_month(v, p); break;
+	case K_THEMES: d = build_themes(v, p); break;
 	case K_PAGE: d = build_page(v, p); break;
 	default: d = common(v, p, ui(v, "notfound.title")); break;
 	}
