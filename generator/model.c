@@ -436,7 +436,8 @@ static void
 load_site(ctx *c, const tk_ynode *root)
 {
 	static const char *const keys[] = { "title", "languages", "target_date",
-		"deadline_day", "example_data", "maintainers", "forge", "phases", "bands", NULL };
+		"deadline_day", "example_data", "maintainers", "forge", "phases", "bands",
+		"base_url", NULL };
 	static const char *const fkeys[] = { "commit_url", "file_url", NULL };
 	static const char *const pkeys[] = { "number", "title", "start", NULL };
 	tk_site *s = &c->m->site;
@@ -463,6 +464,10 @@ load_site(ctx *c, const tk_ynode *root)
 	    integer(c, n, "deadline_day", 1, 28, &v) == 0)
 		s->deadline_day = (int)v;
 	boolean(c, tk_yaml_get(root, "example_data"), "example_data", &s->example_data);
+	if ((s->base_url = opt_str(c, root, "base_url")) != NULL &&
+	    strncmp(s->base_url, "https://", 8) != 0 && strncmp(s->base_url, "http://", 7) != 0)
+		err(c, tk_yaml_get(root, "base_url"), "'base_url' must start with https:// "
+		    "or http://");
 	s->maintainers = str_list(c, tk_yaml_get(root, "maintainers"), "maintainers",
 	    &s->nmaintainers);
 	if ((n = tk_yaml_get(root, "forge")) != NULL && !tk_yaml_is_null(n) &&

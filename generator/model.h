@@ -180,6 +180,7 @@ typedef struct {
 	const char **maintainers;
 	size_t nmaintainers;
 	const char *commit_url, *file_url;
+	const char *base_url;   /* the site's public address, or NULL */
 	tk_phase *phases;
 	size_t nphases;
 	int bands[3];

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "export.h"
 #include "tmpl.h"
 #include "util.h"
 #include "value.h"
@@ -198,6 +199,18 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	tk_buf_reset(&b);
 	tk_view_sitemap(v, &b);
 	if (tk_out_write(o, "sitemap.xml", b.data, b.len) < 0)
+		goto out;
+	tk_buf_reset(&b);
+	tk_export_json(&b, m);
+	if (tk_out_write(o, "data/luvut.json", b.data, b.len) < 0)
+		goto out;
+	tk_buf_reset(&b);
+	tk_export_csv(&b, m);
+	if (tk_out_write(o, "data/luvut.csv", b.data, b.len) < 0)
+		goto out;
+	tk_buf_reset(&b);
+	tk_export_atom(&b, m, tk_model_site(m)->base_url, 200);
+	if (tk_out_write(o, "feed.xml", b.data, b.len) < 0)
 		goto out;
 	if (copy_static(o, sdir, "", d) < 0) {
 		tk_diag_error(d, sdir, 0, 0, "cannot copy the theme's static files");

@@ -435,6 +435,7 @@ tk_view_page_at(const tk_view *v, size_t i)
 void
 tk_view_sitemap(const tk_view *v, tk_buf *out)
 {
+	const char *base = tk_model_site(v->m)->base_url;
 	size_t i;
 
 	tk_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -449,6 +450,8 @@ tk_view_sitemap(const tk_view *v, tk_buf *out)
 		if (n >= 10 && strcmp(p + n - 10, "index.html") == 0)
 			n -= 10;
 		tk_buf_puts(out, "<url><loc>");
+		if (base)
+			tk_buf_put_html(out, base, strlen(base));
 		tk_buf_put_html(out, p, n);
 		tk_buf_puts(out, "</loc></url>\n");
 	}
@@ -497,6 +500,10 @@ common(tk_view *v, const page *p, const char *title)
 	}
 	set_bool(x, "dirty", v->dirty);
 	set_period(d, "latest", v->latest);
+	x = set_new(d, "exports", tk_value_map());
+	set_str(x, "json", "data/luvut.json");
+	set_str(x, "csv", "data/luvut.csv");
+	set_str(x, "feed", "feed.xml");
 
 	/* The main navigation, with the current section marked. */
 	nav = set_new(d, "nav", tk_value_list());

@@ -5,7 +5,7 @@
 export LC_ALL=C TZ=UTC
 cd "$(dirname "$0")/.."
 B=output/bin
-UNIT="test_yaml test_model test_output test_markdown test_figures test_tmpl test_chart"
+UNIT="test_yaml test_model test_output test_markdown test_figures test_tmpl test_chart test_export"
 passed=0 failed=0 log=output/test/log
 mkdir -p output/test
 

@@ -13,7 +13,7 @@ graft() {
 		g_name=${g_dir##*/}
 		g_parent=$(dirname "$g_dir")
 		g_sub=$({ git ls-tree "HEAD:$( [ "$g_parent" = . ] || echo "$g_parent")" |
-		    grep -v "	$g_name\$"; printf '040000 tree %s\t%s\n' "$g_sub" "$g_name"; } |
+		    { grep -v "	$g_name\$" || :; }; printf '040000 tree %s\t%s\n' "$g_sub" "$g_name"; } |
 		    git mktree) || return 1
 		g_dir=$g_parent
 	done

@@ -1,0 +1,252 @@
+/* export.c: see export.h. */
+#define _DEFAULT_SOURCE
+#include "export.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "figures.h"
+#include "value.h"
+
+static const char *const measures[4] = { "valmis", "kaynnissa", "valmiusaste", "eteneminen" };
+
+/* The numerator and denominator of measure k. */
+static void
+parts(const tk_counts *c, int k, int *num, int *den)
+{
+	switch (k) {
+	case 0: *num = c->done; *den = c->tracked; break;
+	case 1: *num = c->under_way + c->on_schedule; *den = c->tracked; break;
+	case 2: *num = c->done + c->under_way + c->on_schedule; *den = c->tracked; break;
+	default: *num = c->due_progressing; *den = c->due; break;
+	}
+}
+
+static tk_value *
+counts_value(const tk_counts *c)
+{
+	tk_value *x = tk_value_map();
+	int k, num, den, pct;
+
+	for (k = 0; k < 4; k++) {
+		parts(c, k, &num, &den);
+		pct = tk_fig_pct(num, den);
+		tk_value_map_set(x, measures[k], pct < 0 ? tk_value_null() : tk_value_num(pct));
+	}
+	tk_value_map_set(x, "tracked", tk_value_num(c->tracked));
+	tk_value_map_set(x, "done", tk_value_num(c->done));
+	tk_value_map_set(x, "under_way", tk_value_num(c->under_way));
+	tk_value_map_set(x, "on_schedule", tk_value_num(c->on_schedule));
+	tk_value_map_set(x, "late", tk_value_num(c->late));
+	tk_value_map_set(x, "not_started", tk_value_num(c->not_started));
+	tk_value_map_set(x, "unreported", tk_value_num(c->unreported));
+	tk_value_map_set(x, "not_applicable", tk_value_num(c->not_applicable));
+	tk_value_map_set(x, "due", tk_value_num(c->due));
+	tk_value_map_set(x, "due_progressing", tk_value_num(c->due_progressing));
+	tk_value_map_set(x, "overdue", tk_value_num(c->overdue));
+	return x;
+}
+
+static void
+period_str(char *buf, size_t n, int p)
+{
+	snprintf(buf, n, "%04d-%02d", p / 12, p % 12 + 1);
+}
+
+void
+tk_export_json(tk_buf *out, const tk_model *m)
+{
+	tk_value *root = tk_value_map(), *orgs, *org = NULL, *recs = NULL;
+	const tk_region *cur = NULL;
+	tk_counts c;
+	size_t i, g, e;
+	char buf[16];
+
+	tk_value_map_set(root, "commit", tk_model_commit(m) ?
+	    tk_value_str(tk_model_commit(m)) : tk_value_null());
+	tk_value_map_set(root, "definitions", tk_value_str(
+	    "valmis = done / tracked; kaynnissa = (under way + on schedule) / tracked; "
+	    "valmiusaste = (done + under way + on schedule) / tracked; eteneminen = "
+	    "(under way + on schedule + done) / tracked due by the end of the record's "
+	    "quarter. Tracked: critical subtasks that apply to the organisation and are "
+	    "not marked 'ei koske'. Whole percent, rounded half up; null = no figure."));
+	orgs = tk_value_list();
+	tk_value_map_set(root, "organisations", orgs);
+	for (i = 0; i < tk_model_nrecords(m); i++) {
+		const tk_record *rec = tk_model_record(m, i);
+		tk_value *r, *gs, *es;
+
+		if (rec->region != cur) {
+			cur = rec->region;
+			org = tk_value_map();
+			tk_value_list_push(orgs, org);
+			tk_value_map_set(org, "id", tk_value_str(cur->id));
+			tk_value_map_set(org, "name", tk_value_str(cur->name.fi));
+			recs = tk_value_list();
+			tk_value_map_set(org, "records", recs);
+		}
+		r = tk_value_map();
+		tk_value_list_push(recs, r);
+		period_str(buf, sizeof(buf), rec->period);
+		tk_value_map_set(r, "month", tk_value_str(buf));
+		tk_value_map_set(r, "roadmap", tk_value_str(rec->version->id));
+		tk_value_map_set(r, "red_flag", tk_value_bool(rec->red_flag));
+		tk_value_map_set(r, "source", tk_value_str(rec->path));
+		tk_fig_count(&c, rec, NULL, NULL);
+		tk_value_map_set(r, "overall", counts_value(&c));
+		gs = tk_value_map();
+		tk_value_map_set(r, "groups", gs);
+		for (g = 0; g < tk_model_ngroups(m); g++) {
+			tk_fig_count(&c, rec, tk_model_group(m, g), NULL);
+			tk_value_map_set(gs, tk_model_group(m, g)->id, counts_value(&c));
+		}
+		es = tk_value_map();
+		tk_value_map_set(r, "entities", es);
+		for (e = 0; e < rec->version->nentities; e++) {
+			const tk_entity *ent = rec->version->entities[e];
+
+			if (!tk_entity_applies(ent, rec->region))
+				continue;
+			tk_fig_count(&c, rec, NULL, ent);
+			tk_value_map_set(es, ent->id, counts_value(&c));
+		}
+	}
+	tk_value_write_json(out, root, 0);
+	tk_value_free(root);
+}
+
+static void
+csv_rows(tk_buf *out, const tk_record *rec, const char *group, const char *entity,
+    const tk_counts *c)
+{
+	char month[16];
+	int k, num, den, pct;
+
+	period_str(month, sizeof(month), rec->period);
+	for (k = 0; k < 4; k++) {
+		parts(c, k, &num, &den);
+		pct = tk_fig_pct(num, den);
+		/* Ids are [a-z0-9-], so no field needs quoting. */
+		tk_buf_printf(out, "%s,%s,%s,%s,%s,%s,", rec->region->id, group, entity, month,
+		    rec->version->id, measures[k]);
+		if (pct >= 0)
+			tk_buf_printf(out, "%d", pct);
+		tk_buf_printf(out, ",%d,%d\r\n", num, den);
+	}
+}
+
+void
+tk_export_csv(tk_buf *out, const tk_model *m)
+{
+	size_t i, g, e;
+	tk_counts c;
+
+	tk_buf_puts(out, "organisation,group,entity,month,roadmap,measure,value,numerator,"
+	    "denominator\r\n");
+	for (i = 0; i < tk_model_nrecords(m); i++) {
+		const tk_record *rec = tk_model_record(m, i);
+
+		tk_fig_count(&c, rec, NULL, NULL);
+		csv_rows(out, rec, "", "", &c);
+		for (g = 0; g < tk_model_ngroups(m); g++) {
+			const tk_group *grp = tk_model_group(m, g);
+
+			tk_fig_count(&c, rec, grp, NULL);
+			csv_rows(out, rec, grp->id, "", &c);
+			for (e = 0; e < rec->version->nentities; e++) {
+				const tk_entity *ent = rec->version->entities[e];
+
+				if (ent->group != grp || !tk_entity_applies(ent, rec->region))
+					continue;
+				tk_fig_count(&c, rec, NULL, ent);
+				csv_rows(out, rec, grp->id, ent->id, &c);
+			}
+		}
+	}
+}
+
+static void
+xml(tk_buf *out, const char *s)
+{
+	tk_buf_put_html(out, s, strlen(s));
+}
+
+/* A record is due on the deadline day of the month after its period; the
+ * feed dates it so, which needs no clock and no Git history. */
+static void
+due_time(char *buf, size_t n, const tk_model *m, int period)
+{
+	int p = period + 1;
+
+	snprintf(buf, n, "%04d-%02d-%02dT00:00:00Z", p / 12, p % 12 + 1,
+	    tk_model_site(m)->deadline_day);
+}
+
+void
+tk_export_atom(tk_buf *out, const tk_model *m, const char *base, size_t limit)
+{
+	const tk_record **recs;
+	size_t i, k, n = tk_model_nrecords(m);
+	char when[32], month[16];
+
+	recs = xcalloc(n + 1, sizeof(*recs));
+	for (i = 0; i < n; i++)
+		recs[i] = tk_model_record(m, i);
+	/* Newest period first; within a period, regions.yaml order. */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && (recs[k - 1]->period < recs[k]->period ||
+		    (recs[k - 1]->period == recs[k]->period &&
+		    recs[k - 1]->region->index > recs[k]->region->index)); k--) {
+			const tk_record *t = recs[k];
+
+			recs[k] = recs[k - 1];
+			recs[k - 1] = t;
+		}
+	tk_buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+	if (base) {
+		tk_buf_puts(out, " xml:base=\"");
+		xml(out, base);
+		tk_buf_puts(out, "\"");
+	}
+	tk_buf_puts(out, ">\n<title>");
+	xml(out, tk_model_site(m)->title.fi);
+	tk_buf_puts(out, "</title>\n<id>urn:tiekartta:feed</id>\n<link rel=\"alternate\" "
+	    "href=\"index.html\"/>\n");
+	due_time(when, sizeof(when), m, n ? recs[0]->period : 0);
+	tk_buf_printf(out, "<updated>%s</updated>\n", n ? when : "2000-01-01T00:00:00Z");
+	for (i = 0; i < n && i < limit; i++) {
+		const tk_record *r = recs[i];
+		tk_counts c;
+		int pct;
+
+		tk_fig_count(&c, r, NULL, NULL);
+		pct = tk_fig_pct(c.due_progressing, c.due);
+		period_str(month, sizeof(month), r->period);
+		due_time(when, sizeof(when), m, r->period);
+		tk_buf_puts(out, "<entry>\n<title>");
+		xml(out, r->region->name.fi);
+		tk_buf_printf(out, " %d/%d", r->period % 12 + 1, r->period / 12);
+		if (pct >= 0)
+			tk_buf_printf(out, ": eteneminen %d %%", pct);
+		if (r->red_flag)
+			tk_buf_puts(out, " (punainen lippu)");
+		tk_buf_printf(out, "</title>\n<id>urn:tiekartta:%s:%s:%s</id>\n", r->region->id,
+		    month, r->oid);
+		tk_buf_printf(out, "<updated>%s</updated>\n<author><name>", when);
+		xml(out, r->region->name.fi);
+		tk_buf_printf(out, "</name></author>\n<link rel=\"alternate\" "
+		    "href=\"alueet/%s/index.html\"/>\n<summary>", r->region->id);
+		tk_buf_printf(out, "valmis %d/%d, käynnissä %d, myöhässä %d", c.done, c.tracked,
+		    c.under_way + c.on_schedule, c.overdue);
+		if (r->red_flag && r->red_flag_reason) {
+			tk_buf_puts(out, "; ");
+			xml(out, r->red_flag_reason);
+		}
+		tk_buf_puts(out, "</summary>\n</entry>\n");
+	}
+	tk_buf_puts(out, "</feed>\n");
+	free(recs);
+}

@@ -1,0 +1,985 @@
+/* history.c: see history.h. libgit2's 0/<0 convention is converted here,
+ * with git_error_last() read at once. Trees are compared by id before
+ * anything is diffed, so a commit that left status/ alone costs one tree
+ * lookup. */
+#define _DEFAULT_SOURCE
+#include "history.h"
+
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+/* A commit with its place in the walk, so changes sort in walk order. */
+typedef struct {
+	tk_hist_commit c;       /* first: a tk_hist_commit * is a commit_b * */
+	size_t seq;
+} commit_b;
+
+typedef struct {
+	tk_hist_record r;
+	tk_hist_change *changes;
+	size_t cap;
+	char *rel;              /* "<region>/<YYYY-MM>.yaml", the map's key */
+} record_b;
+
+struct tk_history {
+	tk_arena *arena;
+	char head[41];
+	char *content;          /* the content folder, normalised */
+	char *status;           /* the status folder's path in the repository */
+	int deadline_day;
+	size_t seq;
+	commit_b **mainline;
+	size_t nmain, capmain;
+	tk_strmap *recmap;      /* rel -> record_b */
+	record_b **recs;
+	size_t nrecs, caprecs;
+	tk_hist_region *regions;
+	size_t nregions;
+	int shallow_warned;
+};
+
+/* One path the mainline commit changed, relative to status/. */
+typedef struct {
+	char *rel;
+	tk_hist_kind kind;
+	git_oid blob;           /* after the change; zero when deleted */
+	int explained;          /* a branch commit accounts for it */
+} delta;
+
+static const char *
+git_msg(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+/* ---- dates and pull-request numbers ---- */
+
+static long
+days_from_civil(int y, int m, int d)
+{
+	/* Days since 1970-01-01 in the proleptic Gregorian calendar. */
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void
+tk_history_deadline(tk_date *due, long long *end, int period, int deadline_day)
+{
+	int next = period + 1, d = deadline_day < 1 ? 1 : deadline_day > 28 ? 28 : deadline_day;
+	long days = days_from_civil(next / 12, next % 12 + 1, d);
+	int wday = (int)((days % 7 + 11) % 7);     /* 1970-01-01 was a Thursday; 0 is Sunday */
+	time_t t;
+	struct tm tm;
+
+	if (wday == 6)
+		days += 2;
+	else if (wday == 0)
+		days += 1;
+	t = (time_t)days * 86400;
+	gmtime_r(&t, &tm);
+	due->y = tm.tm_year + 1900;
+	due->m = tm.tm_mon + 1;
+	due->d = tm.tm_mday;
+	*end = (long long)(days + 1) * 86400;
+}
+
+/* Reads 1..9 digits at s into a positive number; 0 when there are none. */
+static int
+number_at(const char *s, const char **end)
+{
+	int n = 0, k = 0;
+
+	while (k < 9 && s[k] >= '0' && s[k] <= '9')
+		n = n * 10 + (s[k++] - '0');
+	if (end)
+		*end = s + k;
+	return k > 0 && !(s[k] >= '0' && s[k] <= '9') ? n : 0;
+}
+
+int
+tk_history_parse_pr(const char *msg)
+{
+	const char *p, *q, *nl, *end;
+	size_t slen;
+	int n, best = 0;
+
+	if (msg == NULL)
+		return 0;
+	/* GitLab puts it in the body: "See merge request group/proj!12". */
+	if ((p = strstr(msg, "See merge request ")) != NULL) {
+		p += strlen("See merge request ");
+		for (q = p; *q && *q != ' ' && *q != '\n' && *q != '\r'; q++)
+			;
+		while (q > p && q[-1] >= '0' && q[-1] <= '9')
+			q--;
+		if (q > p && q[-1] == '!' && (n = number_at(q, NULL)) > 0)
+			return n;
+	}
+	nl = strchr(msg, '\n');
+	slen = nl ? (size_t)(nl - msg) : strlen(msg);
+	/* GitHub's and Bitbucket's merges: "Merge pull request #12 from …". */
+	for (p = msg; (p = strstr(p, "pull request #")) != NULL && (size_t)(p - msg) < slen; p++)
+		if ((n = number_at(p + strlen("pull request #"), NULL)) > 0)
+			return n;
+	/* Squash merges and Gitea: the last "(#12)" of the subject. */
+	for (p = msg; (p = strstr(p, "(#")) != NULL && (size_t)(p - msg) < slen; p++)
+		if ((n = number_at(p + 2, &end)) > 0 && *end == ')')
+			best = n;
+	return best;
+}
+
+/* ---- trees ---- */
+
+/* The id of the entry at path in root (path NULL: root itself). Returns 1,
+ * 0 when there is none, negative on failure. */
+static int
+entry_id(git_oid *out, git_tree *root, const char *path, git_object_t want)
+{
+	git_tree_entry *te = NULL;
+	int r;
+
+	if (root == NULL)
+		return 0;
+	if (path == NULL) {
+		git_oid_cpy(out, git_tree_id(root));
+		return 1;
+	}
+	if ((r = git_tree_entry_bypath(&te, root, path)) == GIT_ENOTFOUND)
+		return 0;
+	if (r < 0)
+		return -1;
+	r = git_tree_entry_type(te) == want;
+	if (r)
+		git_oid_cpy(out, git_tree_entry_id(te));
+	git_tree_entry_free(te);
+	return r;
+}
+
+/* The subtree at path in commit c's tree, or NULL when there is none. */
+static int
+subtree(git_tree **out, git_repository *repo, git_commit *c, const char *path)
+{
+	git_tree *root = NULL;
+	git_oid id;
+	int r, rc = -1;
+
+	*out = NULL;
+	if (c == NULL)
+		return 0;
+	if (git_commit_tree(&root, c) < 0)
+		return -1;
+	if ((r = entry_id(&id, root, path, GIT_OBJECT_TREE)) < 0)
+		goto out;
+	if (r == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (git_tree_lookup(out, repo, &id) < 0)
+		goto out;
+	rc = 0;
+out:
+	git_tree_free(root);
+	return rc;
+}
+
+static int
+same_tree(git_tree *a, git_tree *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return git_oid_equal(git_tree_id(a), git_tree_id(b));
+}
+
+/* ---- building ---- */
+
+static commit_b *
+new_commit(tk_history *h, git_commit *gc, int mainline, const commit_b *merge)
+{
+	commit_b *cb = tk_arena_alloc(h->arena, sizeof(*cb));
+	const git_signature *a = git_commit_author(gc);
+	const char *msg = git_commit_message(gc), *nl;
+
+	git_oid_tostr(cb->c.id, sizeof(cb->c.id), git_commit_id(gc));
+	cb->c.time = (long long)git_commit_time(gc);
+	cb->c.author_name = tk_arena_strdup(h->arena, a && a->name ? a->name : "");
+	cb->c.author_email = tk_arena_strdup(h->arena, a && a->email ? a->email : "");
+	if (msg == NULL)
+		msg = "";
+	while (*msg == '\n')
+		msg++;
+	nl = strchr(msg, '\n');
+	cb->c.subject = tk_arena_strndup(h->arena, msg, nl ? (size_t)(nl - msg) : strlen(msg));
+	cb->c.mainline = mainline;
+	if (mainline) {
+		cb->c.pr = tk_history_parse_pr(msg);
+		cb->c.published = cb->c.time;
+	} else {
+		cb->c.merge = &merge->c;
+		cb->c.pr = merge->c.pr;
+		cb->c.published = merge->c.time;
+	}
+	cb->seq = h->seq++;
+	return cb;
+}
+
+/* Splits "<region>/<YYYY-MM>.yaml" into its parts; 0 when it is not a record. */
+static int
+record_path(const char *rel, char *region, size_t rn, int *period)
+{
+	const char *slash = strchr(rel, '/'), *f;
+	int y, m, i;
+
+	if (slash == NULL || slash == rel || (size_t)(slash - rel) >= rn || strchr(slash + 1, '/'))
+		return 0;
+	f = slash + 1;
+	if (strlen(f) != 12 || f[4] != '-' || strcmp(f + 7, ".yaml") != 0)
+		return 0;
+	for (i = 0; i < 7; i++)
+		if (i != 4 && (f[i] < '0' || f[i] > '9'))
+			return 0;
+	y = (f[0] - '0') * 1000 + (f[1] - '0') * 100 + (f[2] - '0') * 10 + (f[3] - '0');
+	m = (f[5] - '0') * 10 + (f[6] - '0');
+	if (y < 2000 || y > 2100 || m < 1 || m > 12)
+		return 0;
+	memcpy(region, rel, (size_t)(slash - rel));
+	region[slash - rel] = '\0';
+	*period = TK_PERIOD(y, m);
+	return 1;
+}
+
+static void
+add_change(tk_history *h, const char *rel, const commit_b *cb, tk_hist_kind kind,
+    const git_oid *blob)
+{
+	record_b *rb = tk_strmap_get(h->recmap, rel);
+	tk_hist_change *ch;
+	char region[80];
+	int period;
+
+	if (rb == NULL) {
+		if (!record_path(rel, region, sizeof(region), &period))
+			return;         /* not a record: the model says why */
+		rb = xcalloc(1, sizeof(*rb));
+		rb->rel = xstrdup(rel);
+		rb->r.region = tk_arena_strdup(h->arena, region);
+		rb->r.period = period;
+		rb->r.path = tk_arena_strdup(h->arena, h->status ?
+		    tk_arena_strdup(h->arena, rel) : rel);
+		rb->r.path = h->status ? xasprintf("%s/%s", h->status, rel) : xstrdup(rel);
+		tk_history_deadline(&rb->r.due, &rb->r.due_end, period, h->deadline_day);
+		tk_strmap_put(h->recmap, rb->rel, rb);
+		if (h->nrecs == h->caprecs) {
+			h->caprecs = h->caprecs ? h->caprecs * 2 : 64;
+			h->recs = xrealloc(h->recs, h->caprecs * sizeof(*h->recs));
+		}
+		h->recs[h->nrecs++] = rb;
+	}
+	if (rb->r.nchanges == rb->cap) {
+		rb->cap = rb->cap ? rb->cap * 2 : 8;
+		rb->changes = xrealloc(rb->changes, rb->cap * sizeof(*rb->changes));
+	}
+	ch = &rb->changes[rb->r.nchanges++];
+	memset(ch, 0, sizeof(*ch));
+	ch->commit = &cb->c;
+	ch->kind = kind;
+	if (kind != TK_HIST_DELETED)
+		git_oid_tostr(ch->blob, sizeof(ch->blob), blob);
+	ch->late = cb->c.published >= rb->r.due_end;
+}
+
+static void
+free_deltas(delta *ds, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(ds[i].rel);
+	free(ds);
+}
+
+/* What changed under status/ from old to new (either may be NULL). */
+static int
+diff_status(delta **out, size_t *nout, git_repository *repo, git_tree *old, git_tree *new,
+    tk_diag *d)
+{
+	git_diff *diff = NULL;
+	size_t i, n;
+
+	*out = NULL;
+	*nout = 0;
+	if (same_tree(old, new))
+		return 0;
+	if (git_diff_tree_to_tree(&diff, repo, old, new, NULL) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot compare trees: %s", git_msg());
+		return -1;
+	}
+	n = git_diff_num_deltas(diff);
+	*out = xcalloc(n + 1, sizeof(**out));
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *dd = git_diff_get_delta(diff, i);
+		delta *x = &(*out)[*nout];
+
+		switch (dd->status) {
+		case GIT_DELTA_ADDED: x->kind = TK_HIST_ADDED; break;
+		case GIT_DELTA_DELETED: x->kind = TK_HIST_DELETED; break;
+		case GIT_DELTA_MODIFIED: case GIT_DELTA_TYPECHANGE: x->kind = TK_HIST_MODIFIED; break;
+		default: continue;
+		}
+		x->rel = xstrdup(x->kind == TK_HIST_DELETED ? dd->old_file.path : dd->new_file.path);
+		if (x->kind != TK_HIST_DELETED)
+			git_oid_cpy(&x->blob, &dd->new_file.id);
+		(*nout)++;
+	}
+	git_diff_free(diff);
+	return 0;
+}
+
+/* The blob at rel in a status tree: 1, 0 when absent, negative on failure. */
+static int
+blob_at(git_oid *out, git_tree *t, const char *rel)
+{
+	return entry_id(out, t, rel, GIT_OBJECT_BLOB);
+}
+
+/* A commit's parent, or NULL when it has none or the clone is shallow. */
+static int
+parent(git_commit **out, tk_history *h, git_commit *c, unsigned i, tk_diag *d)
+{
+	int r;
+
+	*out = NULL;
+	if (i >= git_commit_parentcount(c))
+		return 0;
+	if ((r = git_commit_parent(out, c, i)) == GIT_ENOTFOUND) {
+		if (!h->shallow_warned)
+			tk_diag_warning(d, NULL, 0, 0, "the repository's history ends at "
+			    "commit %.12s (a shallow clone?); the submission history starts "
+			    "there; fetch the whole history for all of it",
+			    git_oid_tostr_s(git_commit_id(c)));
+		h->shallow_warned = 1;
+		return 0;
+	}
+	if (r < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot read a parent of %s: %s",
+		    git_oid_tostr_s(git_commit_id(c)), git_msg());
+		return -1;
+	}
+	return 0;
+}
+
+/* The branch commits a mainline merge brought in, in topological order,
+ * each listed for the merge's paths it changed itself. */
+static int
+walk_side(tk_history *h, git_repository *repo, git_commit *merge, const commit_b *mb,
+    delta *ds, size_t nds, tk_diag *d)
+{
+	git_revwalk *w = NULL;
+	git_oid id;
+	unsigned i, np = git_commit_parentcount(merge);
+	int r, rc = -1;
+
+	if (git_revwalk_new(&w, repo) < 0 ||
+	    git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE) < 0)
+		goto fail;
+	for (i = 1; i < np; i++)
+		if (git_revwalk_push(w, git_commit_parent_id(merge, i)) < 0)
+			goto fail;
+	if (git_revwalk_hide(w, git_commit_parent_id(merge, 0)) < 0)
+		goto fail;
+	while ((r = git_revwalk_next(&id, w)) == 0) {
+		git_commit *s = NULL, *p = NULL;
+		git_tree *st = NULL, *pt[8] = { NULL };
+		unsigned k, sp;
+		commit_b *sb = NULL;
+		size_t j;
+		int ok = -1;
+
+		if (git_commit_lookup(&s, repo, &id) < 0)
+			goto fail;
+		sp = git_commit_parentcount(s);
+		if (sp > 8)
+			sp = 8;         /* an octopus of more is judged by its first eight */
+		if (subtree(&st, repo, s, h->status) < 0)
+			goto next;
+		for (k = 0; k < sp; k++) {
+			if (parent(&p, h, s, k, d) < 0)
+				goto next;
+			if (subtree(&pt[k], repo, p, h->status) < 0) {
+				git_commit_free(p);
+				goto next;
+			}
+			git_commit_free(p);
+			/* Untouched status/ next to any parent: nothing of its own. */
+			if (same_tree(st, pt[k]))
+				sp = 0;
+		}
+		for (j = 0; j < nds && (sp > 0 || git_commit_parentcount(s) == 0); j++) {
+			git_oid now, before;
+			int has_now, has_before, differs = 1, any_before = 0;
+
+			if ((has_now = blob_at(&now, st, ds[j].rel)) < 0)
+				goto next;
+			for (k = 0; k < sp || (k == 0 && sp == 0); k++) {
+				if (sp == 0) {
+					has_before = 0;
+				} else if ((has_before = blob_at(&before, pt[k], ds[j].rel)) < 0)
+					goto next;
+				any_before |= has_before;
+				if (has_now == has_before && (!has_now || git_oid_equal(&now, &before)))
+					differs = 0;
+				if (sp == 0)
+					break;
+			}
+			if (!differs)
+				continue;
+			if (sb == NULL)
+				sb = new_commit(h, s, 0, mb);
+			add_change(h, ds[j].rel, sb, !has_now ? TK_HIST_DELETED :
+			    any_before ? TK_HIST_MODIFIED : TK_HIST_ADDED, &now);
+			ds[j].explained = 1;
+		}
+		ok = 0;
+next:
+		if (ok < 0)
+			tk_diag_error(d, NULL, 0, 0, "cannot read commit %s: %s",
+			    git_oid_tostr_s(&id), git_msg());
+		for (k = 0; k < 8; k++)
+			git_tree_free(pt[k]);
+		git_tree_free(st);
+		git_commit_free(s);
+		if (ok < 0)
+			goto out;
+	}
+	if (r != GIT_ITEROVER)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	/* A shallow clone may lack the branch: the merge answers for it all. */
+	if (!h->shallow_warned)
+		tk_diag_warning(d, NULL, 0, 0, "cannot walk the branch merged in %.12s (%s); "
+		    "its changes are listed under the merge", mb->c.id, git_msg());
+	h->shallow_warned = 1;
+	rc = 0;
+out:
+	git_revwalk_free(w);
+	return rc;
+}
+
+/* One mainline commit: what it changed in the content and under status/. */
+static int
+walk_mainline(tk_history *h, git_repository *repo, git_commit *c, tk_diag *d)
+{
+	git_commit *p1 = NULL, *p = NULL;
+	git_tree *st = NULL, *pt = NULL, *root = NULL, *proot = NULL;
+	git_oid a, b;
+	commit_b *cb = new_commit(h, c, 1, NULL);
+	delta *ds = NULL;
+	size_t nds = 0, j;
+	unsigned k, np = git_commit_parentcount(c);
+	int ra, rb, rc = -1;
+
+	if (h->nmain == h->capmain) {
+		h->capmain = h->capmain ? h->capmain * 2 : 64;
+		h->mainline = xrealloc(h->mainline, h->capmain * sizeof(*h->mainline));
+	}
+	h->mainline[h->nmain++] = cb;
+	if (parent(&p1, h, c, 0, d) < 0)
+		goto out;
+	if (p1 == NULL)
+		np = 0;
+	if (git_commit_tree(&root, c) < 0 || (p1 && git_commit_tree(&proot, p1) < 0)) {
+		tk_diag_error(d, NULL, 0, 0, "cannot read the tree of %s: %s", cb->c.id, git_msg());
+		goto out;
+	}
+	if ((ra = entry_id(&a, root, strcmp(h->content, ".") ? h->content : NULL,
+	    GIT_OBJECT_TREE)) < 0 ||
+	    (rb = entry_id(&b, proot, strcmp(h->content, ".") ? h->content : NULL,
+	    GIT_OBJECT_TREE)) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot read the tree of %s: %s", cb->c.id, git_msg());
+		goto out;
+	}
+	cb->c.content_changed = ra != rb || (ra && !git_oid_equal(&a, &b));
+	if (subtree(&st, repo, c, h->status) < 0 || subtree(&pt, repo, p1, h->status) < 0 ||
+	    diff_status(&ds, &nds, repo, pt, st, d) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot read the status folder of %s: %s",
+		    cb->c.id, git_msg());
+		goto out;
+	}
+	if (nds == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (np >= 2 && walk_side(h, repo, c, cb, ds, nds, d) < 0)
+		goto out;
+	for (j = 0; j < nds; j++) {
+		int own = np < 2 || !ds[j].explained;
+
+		/* A merge answers for what differs from every parent (a conflict
+		 * resolved) and for what no branch commit explains. */
+		for (k = 1; k < np && !own; k++) {
+			git_tree *ot = NULL;
+			git_oid before;
+			int has;
+
+			if (parent(&p, h, c, k, d) < 0 || subtree(&ot, repo, p, h->status) < 0) {
+				git_commit_free(p);
+				goto out;
+			}
+			git_commit_free(p);
+			p = NULL;
+			has = blob_at(&before, ot, ds[j].rel);
+			git_tree_free(ot);
+			if (has < 0)
+				goto out;
+			if (ds[j].kind == TK_HIST_DELETED ? has :
+			    !has || !git_oid_equal(&before, &ds[j].blob))
+				continue;
+			break;
+		}
+		if (np >= 2 && k == np)
+			own = 1;
+		if (own)
+			add_change(h, ds[j].rel, cb, ds[j].kind, &ds[j].blob);
+	}
+	rc = 0;
+out:
+	free_deltas(ds, nds);
+	git_tree_free(st);
+	git_tree_free(pt);
+	git_tree_free(root);
+	git_tree_free(proot);
+	git_commit_free(p1);
+	return rc;
+}
+
+/* ---- the result ---- */
+
+static int
+cmp_record(const void *a, const void *b)
+{
+	const record_b *x = *(record_b *const *)a, *y = *(record_b *const *)b;
+	int c = strcmp(x->r.region, y->r.region);
+
+	return c ? c : x->r.period - y->r.period;
+}
+
+typedef struct {
+	const commit_b *c;
+	int period, late;
+} sub_item;
+
+static int
+cmp_sub(const void *a, const void *b)
+{
+	const sub_item *x = a, *y = b;
+
+	if (x->c->seq != y->c->seq)
+		return x->c->seq < y->c->seq ? -1 : 1;
+	return x->period - y->period;
+}
+
+/* Fills each record's flags and groups the records into regions. */
+static void
+finish(tk_history *h, git_tree *head_status)
+{
+	size_t i, j, k, start, nitems;
+
+	if (h->nrecs)
+		qsort(h->recs, h->nrecs, sizeof(*h->recs), cmp_record);
+	h->regions = xcalloc(h->nrecs + 1, sizeof(*h->regions));
+	for (i = 0; i < h->nrecs; i++) {
+		record_b *rb = h->recs[i];
+		git_oid id;
+
+		rb->r.changes = rb->changes;
+		rb->r.present = blob_at(&id, head_status, rb->rel) == 1;
+		for (j = 0; j < rb->r.nchanges; j++) {
+			if (!rb->changes[j].late)
+				continue;
+			if (j == 0) {
+				rb->r.submitted_late = 1;
+				continue;
+			}
+			rb->r.corrected_late = 1;
+			if (rb->changes[j].commit->published > rb->r.last_late)
+				rb->r.last_late = rb->changes[j].commit->published;
+		}
+	}
+	for (start = 0; start < h->nrecs; start = i) {
+		tk_hist_region *reg = &h->regions[h->nregions++];
+		tk_hist_record *recs;
+		tk_hist_submission *subs;
+		sub_item *items;
+		int *periods;
+
+		for (i = start, nitems = 0; i < h->nrecs &&
+		    strcmp(h->recs[i]->r.region, h->recs[start]->r.region) == 0; i++)
+			nitems += h->recs[i]->r.nchanges;
+		reg->id = h->recs[start]->r.region;
+		recs = tk_arena_alloc(h->arena, (i - start) * sizeof(*recs));
+		items = xcalloc(nitems + 1, sizeof(*items));
+		for (j = start, nitems = 0; j < i; j++) {
+			recs[j - start] = h->recs[j]->r;
+			for (k = 0; k < h->recs[j]->r.nchanges; k++) {
+				items[nitems].c = (const commit_b *)h->recs[j]->changes[k].commit;
+				items[nitems].period = h->recs[j]->r.period;
+				items[nitems++].late = h->recs[j]->changes[k].late;
+			}
+		}
+		reg->records = recs;
+		reg->nrecords = i - start;
+		qsort(items, nitems, sizeof(*items), cmp_sub);
+		subs = tk_arena_alloc(h->arena, (nitems + 1) * sizeof(*subs));
+		periods = tk_arena_alloc(h->arena, (nitems + 1) * sizeof(*periods));
+		for (j = 0; j < nitems; j++) {
+			tk_hist_submission *s;
+
+			if (j == 0 || items[j].c != items[j - 1].c) {
+				s = &subs[reg->nsubmissions++];
+				s->commit = &items[j].c->c;
+				s->periods = &periods[j];
+			}
+			s = &subs[reg->nsubmissions - 1];
+			periods[j] = items[j].period;
+			s->nperiods++;
+			s->late |= items[j].late;
+		}
+		reg->submissions = subs;
+		free(items);
+	}
+}
+
+int
+tk_history_load(tk_history **out, const char *repo_path, const char *rev,
+    const char *content_path, int deadline_day, tk_diag *d)
+{
+	tk_history *h = xcalloc(1, sizeof(*h));
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	git_commit *head = NULL, *c = NULL, *next = NULL;
+	git_tree *head_status = NULL;
+	git_buf found = GIT_BUF_INIT;
+	commit_b **chain;
+	const char *content = content_path ? content_path : "content";
+	size_t i, n, cap;
+	int rc = -1;
+
+	*out = NULL;
+	git_libgit2_init();
+	h->arena = tk_arena_new();
+	h->recmap = tk_strmap_new();
+	h->deadline_day = deadline_day;
+	while (strncmp(content, "./", 2) == 0)
+		content += 2;
+	h->content = xstrdup(*content ? content : ".");
+	for (i = strlen(h->content); i > 1 && h->content[i - 1] == '/'; i--)
+		h->content[i - 1] = '\0';
+	h->status = strcmp(h->content, ".") == 0 ? xstrdup("status") :
+	    xasprintf("%s/status", h->content);
+
+	if (repo_path) {
+		if (git_repository_open_ext(&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+		    NULL) < 0) {
+			tk_diag_error(d, repo_path, 0, 0, "not a Git repository, so it has no "
+			    "history: %s", git_msg());
+			rc = TK_HISTORY_EARG;
+			goto out;
+		}
+	} else if (git_repository_discover(&found, ".", 0, NULL) < 0 ||
+	    git_repository_open(&repo, found.ptr) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "not in a Git repository, so there is no "
+		    "history: %s", git_msg());
+		rc = TK_HISTORY_EARG;
+		goto out;
+	}
+	if (git_revparse_single(&obj, repo, rev ? rev : "HEAD") < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot resolve revision '%s': %s",
+		    rev ? rev : "HEAD", git_msg());
+		rc = TK_HISTORY_EARG;
+		goto out;
+	}
+	if (git_object_peel((git_object **)&head, obj, GIT_OBJECT_COMMIT) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "revision '%s' does not name a commit: %s",
+		    rev ? rev : "HEAD", git_msg());
+		rc = TK_HISTORY_EARG;
+		goto out;
+	}
+	git_oid_tostr(h->head, sizeof(h->head), git_commit_id(head));
+
+	/* The first-parent chain, newest first, then walked oldest first so
+	 * the order of commits is the order they were published in. */
+	n = 0;
+	cap = 64;
+	chain = xcalloc(cap, sizeof(*chain));
+	if (git_commit_dup(&c, head) < 0)
+		goto chain_fail;
+	while (c) {
+		if (n == cap) {
+			cap *= 2;
+			chain = xrealloc(chain, cap * sizeof(*chain));
+		}
+		chain[n++] = (commit_b *)c;     /* holds the git_commit for now */
+		if (parent(&next, h, c, 0, d) < 0)
+			goto chain_fail;
+		c = next;
+		next = NULL;
+	}
+	for (i = n; i-- > 0;) {
+		git_commit *gc = (git_commit *)chain[i];
+
+		if (walk_mainline(h, repo, gc, d) < 0)
+			goto chain_fail;
+	}
+	if (subtree(&head_status, repo, head, h->status) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot read the tree of %s: %s", h->head, git_msg());
+		goto chain_fail;
+	}
+	finish(h, head_status);
+	rc = 0;
+chain_fail:
+	for (i = 0; i < n; i++)
+		git_commit_free((git_commit *)chain[i]);
+	free(chain);
+	if (rc == 0) {
+		*out = h;
+		h = NULL;
+	}
+out:
+	git_tree_free(head_status);
+	git_commit_free(head);
+	git_object_free(obj);
+	git_repository_free(repo);
+	git_buf_dispose(&found);
+	tk_history_free(h);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+void
+tk_history_free(tk_history *h)
+{
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->nrecs; i++) {
+		free(h->recs[i]->changes);
+		free(h->recs[i]->rel);
+		free((char *)h->recs[i]->r.path);
+		free(h->recs[i]);
+	}
+	free(h->recs);
+	free(h->regions);
+	free(h->mainline);
+	tk_strmap_free(h->recmap);
+	free(h->content);
+	free(h->status);
+	tk_arena_free(h->arena);
+	free(h);
+}
+
+const char *
+tk_history_head(const tk_history *h)
+{
+	return h->head;
+}
+
+size_t
+tk_history_nregions(const tk_history *h)
+{
+	return h->nregions;
+}
+
+const tk_hist_region *
+tk_history_region(const tk_history *h, size_t i)
+{
+	return i < h->nregions ? &h->regions[i] : NULL;
+}
+
+const tk_hist_region *
+tk_history_region_by_id(const tk_history *h, const char *id)
+{
+	size_t lo = 0, hi = h->nregions;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(h->regions[mid].id, id);
+
+		if (c == 0)
+			return &h->regions[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const tk_hist_record *
+tk_history_record(const tk_history *h, const char *region, int period)
+{
+	const tk_hist_region *r = tk_history_region_by_id(h, region);
+	size_t i;
+
+	for (i = 0; r && i < r->nrecords; i++)
+		if (r->records[i].period == period)
+			return &r->records[i];
+	return NULL;
+}
+
+size_t
+tk_history_ncommits(const tk_history *h)
+{
+	return h->nmain;
+}
+
+const tk_hist_commit *
+tk_history_commit(const tk_history *h, size_t i)
+{
+	return i < h->nmain ? &h->mainline[i]->c : NULL;
+}
+
+/* ---- view data ---- */
+
+static void
+set_str(tk_value *m, const char *k, const char *s)
+{
+	tk_value_map_set(m, k, s ? tk_value_str(s) : tk_value_null());
+}
+
+static void
+set_date(tk_value *m, const char *k, long long t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t == 0) {
+		tk_value_map_set(m, k, tk_value_null());
+		return;
+	}
+	gmtime_r(&tt, &tm);
+	snprintf(buf, sizeof(buf), "%d.%d.%d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+	set_str(m, k, buf);
+}
+
+static void
+put_commit(tk_value *m, const tk_hist_commit *c)
+{
+	char buf[32], sid[13];
+	time_t tt = (time_t)c->time;
+	struct tm tm;
+
+	set_str(m, "id", c->id);
+	snprintf(sid, sizeof(sid), "%.12s", c->id);
+	set_str(m, "short_id", sid);
+	set_date(m, "date", c->time);
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	set_str(m, "datetime", buf);
+	set_str(m, "subject", c->subject);
+	tk_value_map_set(m, "pr", c->pr ? tk_value_num(c->pr) : tk_value_null());
+}
+
+static tk_value *
+period_value(int p)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%04d-%02d", p / 12, p % 12 + 1);
+	return tk_value_str(buf);
+}
+
+static tk_value *
+record_value(const tk_hist_record *r)
+{
+	static const char *const kinds[] = { "added", "modified", "deleted" };
+	tk_value *m = tk_value_map(), *changes = tk_value_list();
+	char buf[32];
+	size_t i;
+
+	tk_value_map_set(m, "period", period_value(r->period));
+	set_str(m, "path", r->path);
+	tk_value_map_set(m, "present", tk_value_bool(r->present));
+	snprintf(buf, sizeof(buf), "%d.%d.%d", r->due.d, r->due.m, r->due.y);
+	set_str(m, "due_date", buf);
+	tk_value_map_set(m, "submitted_late", tk_value_bool(r->submitted_late));
+	tk_value_map_set(m, "corrected_late", tk_value_bool(r->corrected_late));
+	set_date(m, "last_late_date", r->last_late);
+	for (i = 0; i < r->nchanges; i++) {
+		tk_value *c = tk_value_map();
+
+		put_commit(c, r->changes[i].commit);
+		set_date(c, "published_date", r->changes[i].commit->published);
+		set_str(c, "author", r->changes[i].commit->author_name);
+		set_str(c, "change", kinds[r->changes[i].kind]);
+		tk_value_map_set(c, "late", tk_value_bool(r->changes[i].late));
+		tk_value_list_push(changes, c);
+	}
+	tk_value_map_set(m, "changes", changes);
+	return m;
+}
+
+tk_value *
+tk_history_region_value(const tk_history *h, const char *region)
+{
+	const tk_hist_region *r = tk_history_region_by_id(h, region);
+	tk_value *m = tk_value_map(), *subs = tk_value_list(), *recs = tk_value_list(),
+	    *late = tk_value_list();
+	size_t i, j;
+
+	set_str(m, "region", region);
+	for (i = 0; r && i < r->nsubmissions; i++) {
+		const tk_hist_submission *s = &r->submissions[i];
+		tk_value *x = tk_value_map(), *ps = tk_value_list();
+
+		put_commit(x, s->commit);
+		set_str(x, "author", s->commit->author_name);
+		set_str(x, "merge_id", s->commit->merge ? s->commit->merge->id : NULL);
+		set_date(x, "published_date", s->commit->published);
+		tk_value_map_set(x, "late", tk_value_bool(s->late));
+		for (j = 0; j < s->nperiods; j++)
+			tk_value_list_push(ps, period_value(s->periods[j]));
+		tk_value_map_set(x, "periods", ps);
+		tk_value_list_push(subs, x);
+	}
+	for (i = 0; r && i < r->nrecords; i++) {
+		tk_value_list_push(recs, record_value(&r->records[i]));
+		if (r->records[i].corrected_late)
+			tk_value_list_push(late, record_value(&r->records[i]));
+	}
+	tk_value_map_set(m, "submissions", subs);
+	tk_value_map_set(m, "records", recs);
+	tk_value_map_set(m, "late", late);
+	return m;
+}
+
+tk_value *
+tk_history_commits_value(const tk_history *h)
+{
+	tk_value *l = tk_value_list();
+	size_t i;
+
+	for (i = h->nmain; i-- > 0;) {
+		tk_value *x = tk_value_map();
+
+		put_commit(x, &h->mainline[i]->c);
+		tk_value_map_set(x, "content_changed",
+		    tk_value_bool(h->mainline[i]->c.content_changed));
+		tk_value_list_push(l, x);
+	}
+	return l;
+}

@@ -1,0 +1,2 @@
+cp -r "$TOP/themes/default" theme
+printf '{{<layout}}\n{{$content}}\n{{>page}}\n{{/content}}\n{{/layout}}\n' > theme/templates/page.mustache

@@ -1,0 +1,2 @@
+ln -s /etc/passwd content/pages/salasanat.md
+git add content

@@ -1,0 +1,2 @@
+ln -s alpha content/status/gamma
+git add content

@@ -1,0 +1,2 @@
+cp -r "$TOP/themes/default" theme
+rm theme/templates/page.mustache

@@ -1,0 +1,66 @@
+/* test_export.c: the JSON, CSV and Atom exports of tests/fixtures/small,
+ * against rows worked out by hand (see tests/test_figures.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "harness.h"
+#include "model.h"
+#include "source.h"
+
+int
+main(void)
+{
+	tk_diag *d = tk_diag_new(stderr);
+	tk_source_opts so = { "tests/fixtures/small", NULL, ".", 0 };
+	tk_source *src = NULL;
+	tk_model *m = NULL;
+	tk_buf b = TK_BUF_INIT;
+
+	if (tk_source_open(&src, &so, d) < 0 || tk_model_load(&m, src, NULL, d) < 0) {
+		tk_check("fixture loads", 0, NULL);
+		goto out;
+	}
+	tk_export_csv(&b, m);
+	tk_check("csv: header", strncmp(b.data, "organisation,group,entity,month,roadmap,measure,"
+	    "value,numerator,denominator\r\n", 71) == 0, NULL);
+	/* alpha 11/2021 HTT: 1.2 done, 1.1 late, both due: valmis 1/2. */
+	tk_check_has("csv: alpha 11/2021 HTT valmis 50 = 1/2", b.data,
+	    "alpha,htt,,2021-11,2021-06,valmis,50,1,2\r\n");
+	tk_check_has("csv: alpha 11/2021 HTT eteneminen 50 = 1/2", b.data,
+	    "alpha,htt,,2021-11,2021-06,eteneminen,50,1,2\r\n");
+	/* ICT in 10/2021: nothing due yet, so no figure (empty value). */
+	tk_check_has("csv: no figure is an empty value", b.data,
+	    "alpha,ict,,2021-10,2021-06,eteneminen,,0,0\r\n");
+	tk_check_has("csv: entity rows", b.data,
+	    "beta,htt,htt-a,2021-10,2021-06,kaynnissa,100,1,1\r\n");
+	/* 3 records x (1 total + 2 groups + 2 entities) x 4 measures + header. */
+	{
+		int rows = 0;
+		const char *p;
+
+		for (p = b.data; (p = strstr(p, "\r\n")) != NULL; p += 2)
+			rows++;
+		tk_check("csv: 61 lines", rows == 61, NULL);
+	}
+	tk_buf_reset(&b);
+	tk_export_json(&b, m);
+	tk_check_has("json: alpha 10/2021 overall", b.data,
+	    "\"month\":\"2021-10\",\"roadmap\":\"2021-06\",\"red_flag\":true");
+	tk_check_has("json: no figure is null", b.data, "\"eteneminen\":null");
+	tk_buf_reset(&b);
+	tk_export_atom(&b, m, "https://x.example.fi/", 10);
+	tk_check_has("atom: newest first, dated by the deadline", b.data,
+	    "<entry>\n<title>Alfa 11/2021: eteneminen 50 %</title>");
+	tk_check_has("atom: updated is the 5th of the next month", b.data,
+	    "<updated>2021-12-05T00:00:00Z</updated>");
+	tk_check_has("atom: red flag named", b.data, "Alfa 10/2021: eteneminen 100 % (punainen lippu)");
+	tk_check_has("atom: base address", b.data, "xml:base=\"https://x.example.fi/\"");
+out:
+	tk_buf_free(&b);
+	tk_model_free(m);
+	tk_source_free(src);
+	tk_diag_free(d);
+	return tk_test_end();
+}
