@@ -52,6 +52,11 @@ for way in $ways; do
 	fi
 	suite "$way cli" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_cli.sh
 	suite "$way golden" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_golden.sh
+	# The bundled content against the published 10/2021 tables (a full
+	# build: not under valgrind, where it would take minutes).
+	if [ "$way" != valgrind ]; then
+		suite "$way published" python3 tests/test_published.py "$(pwd)/$dir/tiekartta"
+	fi
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
