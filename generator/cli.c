@@ -3,7 +3,15 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+#ifndef TK_THEME_DIR
+#define TK_THEME_DIR "themes"
+#endif
 
 void
 tk_cli_usage_error(const char *fmt, ...)
@@ -79,4 +87,22 @@ tk_cli_parse(tk_cli_opts *o, int argc, char **argv, const char *usage)
 		return TK_EXIT_USAGE;
 	}
 	return 0;
+}
+
+char *
+tk_cli_theme(const tk_cli_opts *o, const tk_source *src)
+{
+	const char *base = tk_source_workdir(src) ? tk_source_workdir(src) : "";
+	struct stat st;
+	char *theme;
+
+	if (o->theme)
+		return xstrdup(o->theme);
+	theme = xasprintf("%sthemes/default", base);
+	if (stat(theme, &st) != 0) {
+		/* A content repository without a theme of its own gets ours. */
+		free(theme);
+		theme = xstrdup(TK_THEME_DIR "/default");
+	}
+	return theme;
 }

@@ -24,6 +24,9 @@ typedef struct {
  * options are usage errors. Returns 0, TK_EXIT_USAGE after printing the
  * reason, or -1 when --help was given (usage printed to stdout). */
 int tk_cli_parse(tk_cli_opts *o, int argc, char **argv, const char *usage);
+/* The theme folder: --theme, else themes/default in the repository, else
+ * the default theme installed with tiekartta. The caller frees it. */
+char *tk_cli_theme(const tk_cli_opts *o, const tk_source *src);
 /* Prints "tiekartta: " and the message to stderr. */
 void tk_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -3,17 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "model.h"
 #include "output.h"
 #include "render.h"
 #include "util.h"
-
-#ifndef TK_THEME_DIR
-#define TK_THEME_DIR "themes"
-#endif
 
 static const char usage[] =
 	"usage: tiekartta build [--repo DIR] [--rev REV | --worktree] [--content PATH]\n"
@@ -45,7 +40,6 @@ tk_cmd_build(int argc, char **argv)
 	char *outdir = NULL, *theme = NULL, date[32];
 	const char *base;
 	tk_render_opts ro;
-	struct stat st;
 	int rc, r;
 	size_t written, kept;
 
@@ -66,12 +60,7 @@ tk_cmd_build(int argc, char **argv)
 	/* Defaults live in the repository, so any folder inside it works. */
 	base = tk_source_workdir(src) ? tk_source_workdir(src) : "";
 	outdir = o.out ? xstrdup(o.out) : xasprintf("%soutput/site", base);
-	theme = o.theme ? xstrdup(o.theme) : xasprintf("%sthemes/default", base);
-	if (o.theme == NULL && stat(theme, &st) != 0) {
-		/* A content repository without a theme of its own gets ours. */
-		free(theme);
-		theme = xstrdup(TK_THEME_DIR "/default");
-	}
+	theme = tk_cli_theme(&o, src);
 	memset(&ro, 0, sizeof(ro));
 	ro.theme_dir = theme;
 	ro.dirty = tk_source_dirty(src);

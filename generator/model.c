@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "util.h"
@@ -24,6 +25,7 @@ typedef struct {
 	tk_version *v;
 	tk_strmap *subtasks;    /* id -> tk_subtask, also tasks/entities for uniqueness */
 	tk_strmap *ids;         /* every id of the version -> tk_pos */
+	int broken;             /* a group file could not be read: ids may be missing */
 } version_index;
 
 struct tk_model {
@@ -44,6 +46,9 @@ struct tk_model {
 	size_t npages, cappages;
 	const char *commit;
 	long long commit_time;
+	/* A file that could not be read at all: what refers to it is not
+	 * reported as unknown, so one mistake does not bury the others. */
+	int groups_broken, regions_broken;
 };
 
 /* One file being read: where messages point, and where they go. */
@@ -52,6 +57,7 @@ typedef struct {
 	tk_diag *d;
 	const char *path;
 	int errors;
+	int failed;             /* the last WITH_FILE could not parse its file */
 } ctx;
 
 static const char *const state_names[TK_STATE_COUNT] = {
@@ -170,6 +176,13 @@ want(ctx *c, const tk_ynode *n, tk_yaml_kind kind, const char *what)
 {
 	if (n && n->kind == kind)
 		return 0;
+	if (n == NULL) {        /* only a file's root is ever missing */
+		tk_diag_error(c->d, c->path, 1, 1, "the file is empty; %s must be %s", what,
+		    kind == TK_YAML_MAP ? "a map (key: value lines)" :
+		    kind == TK_YAML_SEQ ? "a list (lines starting with '- ')" : "a single value");
+		c->errors++;
+		return -1;
+	}
 	err(c, n, "%s must be %s, not %s", what,
 	    kind == TK_YAML_MAP ? "a map (key: value lines)" :
 	    kind == TK_YAML_SEQ ? "a list (lines starting with '- ')" : "a single value",
@@ -254,7 +267,9 @@ integer(ctx *c, const tk_ynode *n, const char *key, long lo, long hi, long *out)
 	char *end;
 	long v;
 
-	if (n && n->kind == TK_YAML_SCALAR && !n->quoted && n->len > 0 && n->len < 19) {
+	if (n == NULL)          /* missing: req() has said so */
+		return -1;
+	if (n->kind == TK_YAML_SCALAR && !n->quoted && n->len > 0 && n->len < 19) {
 		v = strtol(n->str, &end, 10);
 		if (*end == '\0' && v >= lo && v <= hi) {
 			*out = v;
@@ -432,6 +447,21 @@ str_list(ctx *c, const tk_ynode *n, const char *key, size_t *count)
 
 /* ---- site.yaml, groups.yaml, regions.yaml ---- */
 
+/* An optional http(s) address: it becomes a link, so no other scheme
+ * (javascript:, data:) may pass. */
+static const char *
+web_address(ctx *c, const tk_ynode *map, const char *key)
+{
+	const char *s = opt_str(c, map, key);
+
+	if (s && strncasecmp(s, "https://", 8) != 0 && strncasecmp(s, "http://", 7) != 0) {
+		err(c, tk_yaml_get(map, key), "'%s' must be a web address starting with "
+		    "https:// or http://, not '%s'", key, s);
+		return NULL;
+	}
+	return s;
+}
+
 static void
 load_site(ctx *c, const tk_ynode *root)
 {
@@ -473,8 +503,8 @@ load_site(ctx *c, const tk_ynode *root)
 	if ((n = tk_yaml_get(root, "forge")) != NULL && !tk_yaml_is_null(n) &&
 	    want(c, n, TK_YAML_MAP, "'forge'") == 0) {
 		check_keys(c, n, "'forge'", fkeys);
-		s->commit_url = opt_str(c, n, "commit_url");
-		s->file_url = opt_str(c, n, "file_url");
+		s->commit_url = web_address(c, n, "commit_url");
+		s->file_url = web_address(c, n, "file_url");
 	}
 	if ((n = tk_yaml_get(root, "phases")) != NULL && want(c, n, TK_YAML_SEQ, "'phases'") == 0) {
 		s->phases = tk_arena_alloc(c->m->arena, (n->n + 1) * sizeof(*s->phases));
@@ -518,6 +548,7 @@ load_groups(ctx *c, const tk_ynode *root)
 	if ((list = req(c, root, "groups", "groups.yaml")) == NULL ||
 	    want(c, list, TK_YAML_SEQ, "'groups'") < 0)
 		return;
+	m->groups_broken = 0;
 	m->groups = tk_arena_alloc(m->arena, (list->n + 1) * sizeof(*m->groups));
 	for (i = 0; i < list->n; i++) {
 		const tk_ynode *g = list->kids[i];
@@ -566,6 +597,7 @@ load_regions(ctx *c, const tk_ynode *root)
 	if ((list = req(c, root, "regions", "regions.yaml")) == NULL ||
 	    want(c, list, TK_YAML_SEQ, "'regions'") < 0)
 		goto out;
+	m->regions_broken = 0;
 	m->regions = tk_arena_alloc(m->arena, (list->n + 1) * sizeof(*m->regions));
 	for (i = 0; i < list->n; i++) {
 		const tk_ynode *r = list->kids[i];
@@ -786,7 +818,7 @@ load_entity(ctx *c, version_index *vi, const tk_group *g, const tk_ynode *n)
 			const char *rid = str(c, an->kids[i], "applies_to");
 			const tk_region *r = rid ? tk_strmap_get(m->region_ids, rid) : NULL;
 
-			if (rid && r == NULL)
+			if (rid && r == NULL && !m->regions_broken)
 				err(c, an->kids[i], "unknown organisation '%s' in 'applies_to'; "
 				    "use an id from regions.yaml", rid);
 			else if (r)
@@ -814,16 +846,21 @@ load_version_group(ctx *c, version_index *vi, const tk_group *g, const tk_ynode 
 	const char *gid;
 	size_t i;
 
-	if (want(c, root, TK_YAML_MAP, "a roadmap group file") < 0)
+	if (want(c, root, TK_YAML_MAP, "a roadmap group file") < 0) {
+		vi->broken = 1;
 		return;
+	}
 	check_keys(c, root, "a roadmap group file", keys);
 	if ((gid = str(c, req(c, root, "group", "a roadmap group file"), "group")) != NULL &&
 	    strcmp(gid, g->id) != 0)
 		err(c, tk_yaml_get(root, "group"), "group '%s' does not match the file name "
 		    "%s.yaml; make them the same", gid, g->id);
-	if ((list = tk_yaml_get(root, "entities")) == NULL || tk_yaml_is_null(list) ||
-	    want(c, list, TK_YAML_SEQ, "'entities'") < 0)
+	if ((list = tk_yaml_get(root, "entities")) == NULL || tk_yaml_is_null(list))
 		return;
+	if (want(c, list, TK_YAML_SEQ, "'entities'") < 0) {
+		vi->broken = 1;
+		return;
+	}
 	*ents = xrealloc(*ents, (*nents + list->n) * sizeof(**ents));
 	for (i = 0; i < list->n; i++) {
 		tk_entity *e = load_entity(c, vi, g, list->kids[i]);
@@ -856,7 +893,7 @@ remark_group(ctx *c, const tk_ynode *n)
 
 	if (gid == NULL)
 		return NULL;
-	if ((g = tk_strmap_get(c->m->group_ids, gid)) == NULL)
+	if ((g = tk_strmap_get(c->m->group_ids, gid)) == NULL && !c->m->groups_broken)
 		err(c, n, "unknown group '%s'; use an id from groups.yaml", gid);
 	return g;
 }
@@ -984,8 +1021,10 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 
 			rp->pos = pos(c, key);
 			if (st == NULL) {
-				err(c, key, "unknown subtask '%s' in roadmap %s; use a subtask id "
-				    "from roadmap/%s/", key->str, vi->v->id, vi->v->id);
+				if (!vi->broken)
+					err(c, key, "unknown subtask '%s' in roadmap %s; use a "
+					    "subtask id from roadmap/%s/", key->str, vi->v->id,
+					    vi->v->id);
 				continue;
 			}
 			if (!tk_entity_applies(st->task->entity, reg)) {
@@ -1025,20 +1064,37 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 
 /* ---- pages ---- */
 
+/* The 1-based line and column (in characters) of byte off. */
+static void
+locate(const char *buf, size_t off, int *line, int *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
+			(*col)++;
+	}
+}
+
 static void
 load_page(ctx *c, tk_source *src, size_t fi, const char *slug)
 {
-	static const char *const keys[] = { "title", "order", NULL };
+	static const char *const keys[] = { "title", "order", "nav", NULL };
 	const tk_source_file *f = tk_source_file_at(src, fi);
 	tk_model *m = c->m;
 	tk_page *pg;
 	tk_ydoc *doc = NULL;
 	const tk_ynode *root;
-	const char *buf, *end = NULL, *body;
+	const char *buf, *end = NULL, *body, *nul;
 	size_t len, off, bad;
 	tk_buf fm = TK_BUF_INIT;
 	long v;
-	int line = 1;
+	int line = 1, bl, bc;
 
 	if (tk_source_read(src, fi, &buf, &len, c->d) < 0) {
 		c->errors++;
@@ -1047,13 +1103,23 @@ load_page(ctx *c, tk_source *src, size_t fi, const char *slug)
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		buf += 3, len -= 3;
 	if (!tk_utf8_valid(buf, len, &bad)) {
-		err(c, NULL, "invalid UTF-8 at byte %zu; save the file as UTF-8", bad);
+		locate(buf, bad, &bl, &bc);
+		tk_diag_error(c->d, c->path, bl, bc, "invalid UTF-8 (byte 0x%02x); save the "
+		    "file as UTF-8", (unsigned char)buf[bad]);
+		c->errors++;
+		return;
+	}
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		locate(buf, (size_t)(nul - buf), &bl, &bc);
+		tk_diag_error(c->d, c->path, bl, bc, "NUL byte in a text file; remove it");
+		c->errors++;
 		return;
 	}
 	pg = tk_arena_alloc(m->arena, sizeof(*pg));
 	pg->slug = tk_arena_strdup(m->arena, slug);
 	pg->path = tk_arena_strdup(m->arena, f->shown);
-	if (!(len >= 4 && (memcmp(buf, "---\n", 4) == 0 || memcmp(buf, "---\r\n", 5) == 0))) {
+	if (!((len >= 4 && memcmp(buf, "---\n", 4) == 0) ||
+	    (len >= 5 && memcmp(buf, "---\r\n", 5) == 0))) {
 		tk_diag_error(c->d, c->path, 1, 1, "a page starts with front matter between "
 		    "'---' lines, with at least a title; add it");
 		c->errors++;
@@ -1091,6 +1157,7 @@ load_page(ctx *c, tk_source *src, size_t fi, const char *slug)
 	if (tk_yaml_get(root, "order") && integer(c, tk_yaml_get(root, "order"), "order",
 	    -1000, 1000, &v) == 0)
 		pg->order = (int)v;
+	boolean(c, tk_yaml_get(root, "nav"), "nav", &pg->nav);
 	body = strchr(end, '\n');
 	body = body ? body + 1 : buf + len;
 	pg->body = tk_arena_strndup(m->arena, body, (size_t)(buf + len - body));
@@ -1152,6 +1219,7 @@ cmp_page(const void *a, const void *b)
 	int failed_; \
 	(c)->path = tk_source_file_at((src), (i))->shown; \
 	root = parse_cached((c)->m, (src), (i), (c)->d, &failed_); \
+	(c)->failed = failed_; \
 	if (failed_) \
 		(c)->errors++; \
 	else { body; } \
@@ -1195,12 +1263,16 @@ load_versions(ctx *c, tk_source *src, const size_t *files, size_t nfiles)
 			snprintf(gid, sizeof(gid), "%.*s", (int)(strlen(name) - 5), name);
 			c->path = f->shown;
 			if (strchr(name, '/') || (g = tk_strmap_get(m->group_ids, gid)) == NULL) {
-				err(c, NULL, "unexpected file in a roadmap version; name each file "
-				    "after a group id of groups.yaml (or version.yaml)");
+				if (!m->groups_broken)
+					err(c, NULL, "unexpected file in a roadmap version; name "
+					    "each file after a group id of groups.yaml (or version.yaml)");
+				vi->broken = 1;
 				continue;
 			}
 			WITH_FILE(c, src, files[j], root,
 			    load_version_group(c, vi, g, root, &per_group[g->index], &nper[g->index]));
+			if (c->failed)
+				vi->broken = 1;
 		}
 		if (!valid_id(vi->id)) {
 			c->path = tk_source_file_at(src, files[start])->shown;
@@ -1271,8 +1343,9 @@ load_records(ctx *c, tk_source *src, const size_t *files, size_t nfiles, int com
 		snprintf(rid, sizeof(rid), "%.*s", (int)(slash - p), p);
 		snprintf(name, sizeof(name), "%s", slash + 1);
 		if ((reg = tk_strmap_get(m->region_ids, rid)) == NULL) {
-			err(c, NULL, "unknown organisation '%s' (the folder name); use an id "
-			    "from regions.yaml", rid);
+			if (!m->regions_broken)
+				err(c, NULL, "unknown organisation '%s' (the folder name); use "
+				    "an id from regions.yaml", rid);
 			continue;
 		}
 		if (!ends_with(name, ".yaml") || strlen(name) != 12 ||
@@ -1291,7 +1364,7 @@ int
 tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 {
 	tk_model *m = xcalloc(1, sizeof(*m));
-	ctx c = { m, d, NULL, 0 };
+	ctx c = { m, d, NULL, 0, 0 };
 	size_t i, n = tk_source_count(src), nroad = 0, nstat = 0;
 	size_t *road = xcalloc(n + 1, sizeof(*road)), *stat = xcalloc(n + 1, sizeof(*stat));
 	long site = -1, groups = -1, regions = -1;
@@ -1302,6 +1375,7 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 	m->cache = cache ? cache : (m->own_cache = tk_parse_cache_new());
 	m->group_ids = tk_strmap_new();
 	m->region_ids = tk_strmap_new();
+	m->groups_broken = m->regions_broken = 1;       /* until their lists are read */
 	if (tk_source_commit(src)) {
 		time_t t = tk_source_commit_time(src);
 		struct tm tm;

@@ -159,6 +159,7 @@ typedef struct {
 	const char *slug;
 	tk_text title;
 	int order;
+	int nav;                /* listed in the main navigation */
 	const char *body;       /* Markdown, after the front matter */
 	int body_line;          /* line of the body's first line in the file */
 	const char *path;

@@ -2,9 +2,11 @@
 #define _GNU_SOURCE
 #include "output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +76,44 @@ tk_out_path_ok(const char *p)
 	}
 }
 
+/* Removes staging folders of builds that were killed: "<dir>.tmp-<pid>"
+ * beside dir whose process is gone. A live build's folder stays. */
+static void
+rm_stale(const char *dir)
+{
+	char *parent = xstrdup(dir), *slash = strrchr(parent, '/'), *path;
+	const char *base = slash ? slash + 1 : dir;
+	size_t blen = strlen(base);
+	DIR *dp;
+	struct dirent *de;
+
+	if (slash == parent)
+		parent[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	if ((dp = opendir(slash ? parent : ".")) == NULL) {
+		free(parent);
+		return;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		const char *p = de->d_name + blen;
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, base, blen) != 0 || strncmp(p, ".tmp-", 5) != 0)
+			continue;
+		pid = strtol(p + 5, &end, 10);
+		if (*end != '\0' || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = slash ? xasprintf("%s/%s", parent, de->d_name) : xstrdup(de->d_name);
+		rm_rf(path);
+		free(path);
+	}
+	closedir(dp);
+	free(parent);
+}
+
 int
 tk_out_begin(tk_out **out, const char *dir, tk_diag *d)
 {
@@ -93,10 +133,12 @@ tk_out_begin(tk_out **out, const char *dir, tk_diag *d)
 		goto fail;
 	}
 	o->stage = xasprintf("%s.tmp-%ld", o->dir, (long)getpid());
+	rm_stale(o->dir);
 	rm_rf(o->stage);        /* left over by a killed build with our pid */
 	if (mkdirs(o->stage, 1) != 0) {
-		tk_diag_error(d, o->stage, 0, 0, "cannot create the staging folder: %s; "
-		    "check that the output's parent folder is writable", strerror(errno));
+		tk_diag_error(d, o->dir, 0, 0, "cannot create the staging folder %s beside "
+		    "the site: %s; check that the folder holding the site is writable",
+		    o->stage, strerror(errno));
 		goto fail;
 	}
 	*out = o;
@@ -108,17 +150,41 @@ fail:
 	return -1;
 }
 
-/* Links the previous site's file when its bytes equal data. */
+/* Opens the folder of rel inside the previous site without following a
+ * symbolic link at any step (O_NOFOLLOW alone guards only the last part);
+ * *name is then rel's last part. Returns the folder's descriptor or -1. */
+static int
+open_old_dir(const tk_out *o, const char *rel, const char **name)
+{
+	const char *seg = rel, *slash;
+	int dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW), next;
+
+	while (dfd >= 0 && (slash = strchr(seg, '/')) != NULL) {
+		char *part = xstrndup(seg, (size_t)(slash - seg));
+
+		next = openat(dfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+		free(part);
+		close(dfd);
+		dfd = next;
+		seg = slash + 1;
+	}
+	*name = seg;
+	return dfd;
+}
+
+/* Links the previous site's file when its bytes equal data. Nothing in the
+ * previous site is followed through a symbolic link. */
 static int
 keep_old(tk_out *o, const char *rel, const char *dst, const char *data, size_t len)
 {
-	char *old = xasprintf("%s/%s", o->dir, rel), buf[65536];
+	char buf[65536];
+	const char *name;
 	struct stat st;
 	size_t off = 0;
 	ssize_t r;
-	int fd, same = 0;
+	int fd = -1, same = 0, dfd = open_old_dir(o, rel, &name);
 
-	if ((fd = open(old, O_RDONLY | O_NOFOLLOW)) < 0)
+	if (dfd < 0 || (fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW)) < 0)
 		goto out;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
 		goto out;
@@ -127,11 +193,12 @@ keep_old(tk_out *o, const char *rel, const char *dst, const char *data, size_t l
 			goto out;
 		off += (size_t)r;
 	}
-	same = r == 0 && off == len && link(old, dst) == 0;
+	same = r == 0 && off == len && linkat(dfd, name, AT_FDCWD, dst, 0) == 0;
 out:
 	if (fd >= 0)
 		close(fd);
-	free(old);
+	if (dfd >= 0)
+		close(dfd);
 	return same;
 }
 

@@ -65,6 +65,82 @@ out:
 	return rc;
 }
 
+/* Reports keys of want (path wpath) missing from or shaped differently in
+ * got (path gpath). prefix is the dotted path so far. */
+static int
+compare_keys(const tk_ynode *want, const char *wpath, const tk_ynode *got, const char *gpath,
+    const char *prefix, tk_diag *d)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i + 1 < want->n; i += 2) {
+		const tk_ynode *k = want->kids[i], *wv = want->kids[i + 1];
+		const tk_ynode *gv = tk_yaml_get(got, k->str);
+		char *path = *prefix ? xasprintf("%s.%s", prefix, k->str) : xstrdup(k->str);
+
+		if (gv == NULL) {
+			tk_diag_error(d, gpath, got->line, got->col, "missing '%s' (%s:%d:%d has it); "
+			    "add the translation", path, wpath, k->line, k->col);
+			rc = -1;
+		} else if ((wv->kind == TK_YAML_MAP) != (gv->kind == TK_YAML_MAP)) {
+			tk_diag_error(d, gpath, gv->line, gv->col, "'%s' must be %s, as in %s", path,
+			    wv->kind == TK_YAML_MAP ? "a map" : "a text", wpath);
+			rc = -1;
+		} else if (wv->kind == TK_YAML_MAP && compare_keys(wv, wpath, gv, gpath, path, d) < 0)
+			rc = -1;
+		free(path);
+	}
+	for (i = 0; i + 1 < got->n; i += 2)
+		if (tk_yaml_get(want, got->kids[i]->str) == NULL) {
+			tk_diag_error(d, gpath, got->kids[i]->line, got->kids[i]->col,
+			    "'%s%s%s' is not in %s; remove it or add it there", prefix,
+			    *prefix ? "." : "", got->kids[i]->str, wpath);
+			rc = -1;
+		}
+	return rc;
+}
+
+int
+tk_render_check_strings(const char *theme_dir, const tk_site *site, tk_diag *d)
+{
+	tk_ydoc *docs[3] = { NULL, NULL, NULL };
+	char *paths[3] = { NULL, NULL, NULL }, *bufs[3] = { NULL, NULL, NULL };
+	size_t i, len, n = site->nlanguages < 3 ? site->nlanguages : 3;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		paths[i] = xasprintf("%s/strings/%s.yaml", theme_dir, site->languages[i]);
+		if (tk_read_file(&bufs[i], &len, paths[i]) < 0) {
+			tk_diag_error(d, paths[i], 0, 0, "cannot read: %s; the site's languages "
+			    "need the theme's strings in each", strerror(errno));
+			rc = -1;
+			continue;
+		}
+		if (tk_yaml_load(&docs[i], paths[i], bufs[i], len, NULL, d) < 0) {
+			rc = -1;
+			continue;
+		}
+		if (tk_yaml_root(docs[i]) == NULL || tk_yaml_root(docs[i])->kind != TK_YAML_MAP) {
+			tk_diag_error(d, paths[i], 1, 1, "interface strings must be a map of names "
+			    "to texts");
+			rc = -1;
+			tk_yaml_free(docs[i]);
+			docs[i] = NULL;
+		}
+	}
+	for (i = 1; i < n && docs[0]; i++)
+		if (docs[i] && compare_keys(tk_yaml_root(docs[0]), paths[0],
+		    tk_yaml_root(docs[i]), paths[i], "", d) < 0)
+			rc = -1;
+	for (i = 0; i < 3; i++) {
+		tk_yaml_free(docs[i]);
+		free(paths[i]);
+		free(bufs[i]);
+	}
+	return rc;
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -155,11 +231,11 @@ dump(const char *dir, const char *path, const tk_value *data, tk_diag *d)
 	return rc;
 }
 
-int
-tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag *d)
+/* One language's pages. */
+static int
+render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char *lang,
+    const char *tdir, tk_buf *sitemap, tk_diag *d)
 {
-	char *tdir = xasprintf("%s/templates", opts->theme_dir);
-	char *sdir = xasprintf("%s/static", opts->theme_dir);
 	tk_value *strings = NULL;
 	tk_tmpl_env *env = NULL;
 	tk_view *v = NULL;
@@ -167,14 +243,10 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	size_t i;
 	int rc = -1;
 
-	if (load_strings(&strings, opts->theme_dir, opts->lang ? opts->lang : "fi", d) < 0)
+	if (load_strings(&strings, opts->theme_dir, lang, d) < 0)
 		goto out;
-	env = tk_tmpl_env_new(tk_tmpl_dir_loader, tdir);
-	if (opts->dump_dir && mkdir(opts->dump_dir, 0755) != 0 && errno != EEXIST) {
-		tk_diag_error(d, opts->dump_dir, 0, 0, "cannot create: %s", strerror(errno));
-		goto out;
-	}
-	tk_view_new(&v, m, strings, opts->dirty);
+	env = tk_tmpl_env_new(tk_tmpl_dir_loader, (void *)tdir);
+	tk_view_new(&v, m, strings, lang, opts->dirty);
 	for (i = 0; i < tk_view_count(v); i++) {
 		const tk_view_page *pg = tk_view_page_at(v, i);
 		const tk_tmpl *t;
@@ -196,11 +268,40 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		if (r < 0 || tk_out_write(o, pg->path, b.data ? b.data : "", b.len) < 0)
 			goto out;
 	}
-	tk_buf_reset(&b);
-	tk_view_sitemap(v, &b);
-	if (tk_out_write(o, "sitemap.xml", b.data, b.len) < 0)
+	tk_view_sitemap(v, sitemap);
+	rc = 0;
+out:
+	tk_view_free(v);
+	tk_tmpl_env_free(env);
+	tk_value_free(strings);
+	tk_buf_free(&b);
+	return rc;
+}
+
+int
+tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag *d)
+{
+	const tk_site *site = tk_model_site(m);
+	char *tdir = xasprintf("%s/templates", opts->theme_dir);
+	char *sdir = xasprintf("%s/static", opts->theme_dir);
+	tk_buf b = TK_BUF_INIT, sitemap = TK_BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	if (opts->dump_dir && mkdir(opts->dump_dir, 0755) != 0 && errno != EEXIST) {
+		tk_diag_error(d, opts->dump_dir, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
-	tk_buf_reset(&b);
+	}
+	tk_buf_puts(&sitemap, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	if (site->nlanguages == 0 && render_lang(m, o, opts, "fi", tdir, &sitemap, d) < 0)
+		goto out;
+	for (i = 0; i < site->nlanguages; i++)
+		if (render_lang(m, o, opts, site->languages[i], tdir, &sitemap, d) < 0)
+			goto out;
+	tk_buf_puts(&sitemap, "</urlset>\n");
+	if (tk_out_write(o, "sitemap.xml", sitemap.data, sitemap.len) < 0)
+		goto out;
 	tk_export_json(&b, m);
 	if (tk_out_write(o, "data/luvut.json", b.data, b.len) < 0)
 		goto out;
@@ -209,7 +310,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	if (tk_out_write(o, "data/luvut.csv", b.data, b.len) < 0)
 		goto out;
 	tk_buf_reset(&b);
-	tk_export_atom(&b, m, tk_model_site(m)->base_url, 200);
+	tk_export_atom(&b, m, site->base_url, 200);
 	if (tk_out_write(o, "feed.xml", b.data, b.len) < 0)
 		goto out;
 	if (copy_static(o, sdir, "", d) < 0) {
@@ -218,10 +319,8 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	}
 	rc = 0;
 out:
-	tk_view_free(v);
-	tk_tmpl_env_free(env);
-	tk_value_free(strings);
 	tk_buf_free(&b);
+	tk_buf_free(&sitemap);
 	free(tdir);
 	free(sdir);
 	return rc;

@@ -9,7 +9,6 @@
 
 typedef struct {
 	const char *theme_dir;  /* the theme's folder */
-	const char *lang;       /* interface language, default "fi" */
 	int dirty;              /* built from an uncommitted working tree */
 	const char *dump_dir;   /* write each page's view data as JSON here, or NULL */
 } tk_render_opts;
@@ -17,6 +16,11 @@ typedef struct {
 /* Renders every page of the site into o. Returns 0, or negative after
  * reporting through d (theme problems are content errors: path:line:col). */
 int tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag *d);
+
+/* Checks that the theme's interface strings exist for every language of
+ * the site with the same keys as the first language's; each gap is an
+ * error at its file and line. Returns 0, or negative. */
+int tk_render_check_strings(const char *theme_dir, const tk_site *site, tk_diag *d);
 
 /* Formats a time (seconds since the epoch) as D.M.YYYY in UTC. */
 void tk_render_date_fi(char *buf, size_t n, long long t);

@@ -72,30 +72,48 @@ typedef struct {
 	int bad;
 } walk_ctx;
 
+/* Lists the blobs of the content tree. Git itself writes only names
+ * without '/' other than "." and "..", and the modes 100644 and 100755
+ * (100664 in old repositories); anything else is refused with its path,
+ * and a bad folder is not entered. libgit2 reads odd modes as plain
+ * files, so the raw mode is checked. */
 static int
 walk_cb(const char *root, const git_tree_entry *e, void *payload)
 {
 	walk_ctx *w = payload;
 	git_filemode_t mode = git_tree_entry_filemode(e);
+	unsigned raw = (unsigned)git_tree_entry_filemode_raw(e);
+	const char *name = git_tree_entry_name(e);
 	char *rel, *shown, oid[41];
+	int rc = 0;
 
-	if (mode == GIT_FILEMODE_TREE)
-		return 0;
-	rel = xasprintf("%s%s", root, git_tree_entry_name(e));
+	rel = xasprintf("%s%s", root, name);
 	shown = xasprintf("%s/%s", w->s->content, rel);
-	if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+	if (*name == '\0' || strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0) {
+		tk_diag_error(w->d, shown, 0, 0, "an entry named '%s' in the content tree; "
+		    "Git does not make such names, so the commit was crafted or is "
+		    "damaged: remove the entry", name);
+		w->bad = 1;
+		rc = 1;         /* do not enter it */
+	} else if (mode == GIT_FILEMODE_TREE) {
+		/* walked next */
+	} else if (raw == 0100644 || raw == 0100755 || raw == 0100664) {
 		git_oid_tostr(oid, sizeof(oid), git_tree_entry_id(e));
 		add_file(w->s, rel, shown, oid);
 	} else {
+		char odd[32];
+
+		snprintf(odd, sizeof(odd), "an entry of odd mode %06o", raw);
 		tk_diag_error(w->d, shown, 0, 0, "%s in the content tree; content holds "
 		    "only regular files, so replace it with a file or remove it",
 		    mode == GIT_FILEMODE_LINK ? "a symbolic link" :
-		    mode == GIT_FILEMODE_COMMIT ? "a submodule" : "an entry of odd mode");
+		    mode == GIT_FILEMODE_COMMIT ? "a submodule" : odd);
 		w->bad = 1;
 	}
 	free(rel);
 	free(shown);
-	return 0;
+	return rc;
 }
 
 /* Reads a directory tree from disk, refusing symbolic links and special
@@ -131,10 +149,10 @@ walk_dir(tk_source *s, const char *dir, const char *rel, tk_diag *d)
 			s->files[s->n - 1].data = full;  /* the disk path until read */
 			full = NULL;
 		} else {
+			/* A content error, not a failure to read: listed with the rest. */
 			tk_diag_error(d, shown, 0, 0, "%s in the content tree; content holds "
 			    "only regular files, so replace it with a file or remove it",
 			    S_ISLNK(st.st_mode) ? "a symbolic link" : "a special file");
-			rc = -1;
 		}
 		free(full);
 		free(r);
@@ -154,9 +172,25 @@ open_commit(tk_source *s, const char *rev, tk_diag *d)
 	int rc = -1;
 
 	if (git_revparse_single(&obj, s->repo, rev ? rev : "HEAD") < 0) {
-		tk_diag_error(d, NULL, 0, 0, "cannot resolve revision '%s': %s",
-		    rev ? rev : "HEAD", git_msg());
-		rc = TK_SOURCE_EARG;
+		git_reference *ref = NULL, *res = NULL;
+		char msg[512], id[41];
+
+		snprintf(msg, sizeof(msg), "%s", git_msg());
+		/* A name that exists but whose commit cannot be read is a damaged
+		 * repository (exit 3), not a mistyped revision (exit 2). */
+		if (git_reference_dwim(&ref, s->repo, rev ? rev : "HEAD") == 0 &&
+		    git_reference_resolve(&res, ref) == 0) {
+			git_oid_tostr(id, sizeof(id), git_reference_target(res));
+			tk_diag_error(d, NULL, 0, 0, "revision '%s' names commit %s, which cannot "
+			    "be read: %s; the repository is damaged, see 'git fsck'",
+			    rev ? rev : "HEAD", id, msg);
+		} else {
+			tk_diag_error(d, NULL, 0, 0, "cannot resolve revision '%s': %s",
+			    rev ? rev : "HEAD", msg);
+			rc = TK_SOURCE_EARG;
+		}
+		git_reference_free(res);
+		git_reference_free(ref);
 		goto out;
 	}
 	if (git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
@@ -268,10 +302,23 @@ tk_source_open(tk_source **out, const tk_source_opts *o, tk_diag *d)
 		walk_ctx w = { s, d, 0 };
 
 		if (git_tree_walk(s->tree, GIT_TREEWALK_PRE, walk_cb, &w) < 0) {
-			tk_diag_error(d, s->content, 0, 0, "cannot walk the tree: %s", git_msg());
+			tk_diag_error(d, s->content, 0, 0, "cannot read the content's tree: %s; "
+			    "the repository is damaged, see 'git fsck'", git_msg());
 			goto out;
 		}
-		if (w.bad)
+		/* Entries refused by walk_cb are content errors, already reported:
+		 * the model's load fails on them with everything else it finds. */
+		/* Every blob is read now (content is small, and a build reads it all),
+		 * so a missing or damaged object fails here as an input/output
+		 * error, before any content is judged. */
+		for (i = 0, r = 0; i < s->n; i++) {
+			const char *b;
+			size_t l;
+
+			if (tk_source_read(s, i, &b, &l, d) < 0)
+				r = -1;
+		}
+		if (r < 0)
 			goto out;
 	} else {
 		struct stat st;
@@ -341,8 +388,9 @@ tk_source_read(tk_source *s, size_t i, const char **buf, size_t *len, tk_diag *d
 		if (s->tree) {
 			if (git_oid_fromstr(&oid, f->f.oid) < 0 ||
 			    git_blob_lookup(&blob, s->repo, &oid) < 0) {
-				tk_diag_error(d, f->f.shown, 0, 0,
-				    "cannot read blob %s: %s", f->f.oid, git_msg());
+				tk_diag_error(d, f->f.shown, 0, 0, "cannot read its Git object %s: "
+				    "%s; the repository is damaged, see 'git fsck'", f->f.oid,
+				    git_msg());
 				return -1;
 			}
 			f->len = (size_t)git_blob_rawsize(blob);

@@ -40,6 +40,9 @@ typedef struct {
 struct tk_view {
 	const tk_model *m;
 	const tk_value *strings;
+	const char *lang;       /* this view's language */
+	char prefix[8];         /* "" for the default language, else "sv/" */
+	int fallbacks;          /* texts shown in Finnish for want of lang */
 	int dirty;
 	page *pages;
 	size_t npages, cap;
@@ -121,7 +124,7 @@ set_md(tk_value *m, const char *k, const char *md)
 /* An interface string from the theme, "a.b" looked up by parts; the key
  * itself when missing, so a gap shows instead of vanishing. */
 static const char *
-ui(const tk_view *v, const char *key)
+ui(tk_view *v, const char *key)
 {
 	const tk_value *cur = v->strings;
 	const char *p = key, *dot;
@@ -134,10 +137,34 @@ ui(const tk_view *v, const char *key)
 	return cur && tk_value_get_str(cur, NULL) ? tk_value_get_str(cur, NULL) : key;
 }
 
+/* A text in the page's language, falling back to Finnish (counted, so the
+ * page can say that some of its content is in Finnish only). */
 static const char *
-tx(const tk_text *t)
+tx(tk_view *v, const tk_text *t)
 {
+	const char *s = strcmp(v->lang, "sv") == 0 ? t->sv :
+	    strcmp(v->lang, "en") == 0 ? t->en : t->fi;
+
+	if (s)
+		return s;
+	if (strcmp(v->lang, "fi") != 0)
+		v->fallbacks++;
 	return t->fi;
+}
+
+/* Sets key to the text; a Finnish fallback on another language's page
+ * also gets key_lang, so templates can mark it with lang="fi". */
+static void
+set_text(tk_view *v, tk_value *m, const char *key, const tk_text *t)
+{
+	int before = v->fallbacks;
+	char k[64];
+
+	set_str(m, key, tx(v, t));
+	if (v->fallbacks != before) {
+		snprintf(k, sizeof(k), "%s_lang", key);
+		set_str(m, k, "fi");
+	}
 }
 
 static void
@@ -167,7 +194,7 @@ static const char *const state_keys[TK_STATE_COUNT] = {
 };
 
 static void
-set_state(const tk_view *v, tk_value *m, tk_state s)
+set_state(tk_view *v, tk_value *m, tk_state s)
 {
 	char key[48];
 
@@ -199,7 +226,7 @@ days_from_civil(int y, int m, int d)
 /* A percentage cell: the number, its text, its band (a class and a label,
  * so colour is never the only signal). */
 static tk_value *
-cell(const tk_view *v, int pct)
+cell(tk_view *v, int pct)
 {
 	const tk_site *s = tk_model_site(v->m);
 	tk_value *c = tk_value_map();
@@ -226,7 +253,7 @@ cell(const tk_view *v, int pct)
 /* A share shown without a band: the bands grade readiness and progress,
  * not each state's share on its own. */
 static tk_value *
-plain_cell(const tk_view *v, int pct)
+plain_cell(tk_view *v, int pct)
 {
 	tk_value *c = cell(v, pct);
 
@@ -236,7 +263,7 @@ plain_cell(const tk_view *v, int pct)
 }
 
 static tk_value *
-measure_value(const tk_view *v, const tk_measure *x)
+measure_value(tk_view *v, const tk_measure *x)
 {
 	tk_value *m = tk_value_map();
 
@@ -257,7 +284,7 @@ measure_value(const tk_view *v, const tk_measure *x)
 /* The relative way from a page back to the site's root, so the site works
  * from any folder and from file://. */
 static void
-set_root(tk_value *m, const char *path)
+set_root(tk_view *v, tk_value *m, const char *path)
 {
 	tk_buf b = TK_BUF_INIT;
 	const char *p;
@@ -265,10 +292,11 @@ set_root(tk_value *m, const char *path)
 	for (p = path; *p; p++)
 		if (*p == '/')
 			tk_buf_puts(&b, "../");
+	tk_value_map_set(m, "asset_root", tk_value_strn(b.data ? b.data : "", b.len));
+	tk_buf_puts(&b, v->prefix);
 	tk_value_map_set(m, "root", tk_value_strn(b.data ? b.data : "", b.len));
 	tk_buf_free(&b);
 }
-
 /* ---- the page list ---- */
 
 static page *
@@ -280,6 +308,7 @@ add(tk_view *v, enum kind k, const char *tmpl, const void *obj, const char *fmt,
 {
 	page *p;
 	va_list ap;
+	int n;
 
 	if (v->npages == v->cap) {
 		v->cap = v->cap ? v->cap * 2 : 64;
@@ -290,14 +319,15 @@ add(tk_view *v, enum kind k, const char *tmpl, const void *obj, const char *fmt,
 	p->kind = k;
 	p->obj = obj;
 	p->pub.template = tmpl;
+	n = snprintf(p->pub.path, sizeof(p->pub.path), "%s", v->prefix);
 	va_start(ap, fmt);
-	vsnprintf(p->pub.path, sizeof(p->pub.path), fmt, ap);
+	vsnprintf(p->pub.path + n, sizeof(p->pub.path) - (size_t)n, fmt, ap);
 	va_end(ap);
 	return p;
 }
 
 static const tk_record *
-record_at(const tk_view *v, const tk_region *r, int period)
+record_at(tk_view *v, const tk_region *r, int period)
 {
 	size_t i;
 
@@ -308,7 +338,7 @@ record_at(const tk_view *v, const tk_region *r, int period)
 }
 
 static const tk_measure *
-meas(const tk_view *v, const tk_record *rec, const tk_group *g)
+meas(tk_view *v, const tk_record *rec, const tk_group *g)
 {
 	size_t i;
 
@@ -320,13 +350,18 @@ meas(const tk_view *v, const tk_record *rec, const tk_group *g)
 }
 
 int
-tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, int dirty)
+tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const char *lang,
+    int dirty)
 {
 	tk_view *v = xcalloc(1, sizeof(*v));
+	const tk_site *site = tk_model_site(m);
 	size_t i, g, e, t, s;
 
 	v->m = m;
 	v->strings = strings;
+	v->lang = lang;
+	if (site->nlanguages && strcmp(site->languages[0], lang) != 0)
+		snprintf(v->prefix, sizeof(v->prefix), "%s/", lang);
 	v->dirty = dirty;
 	v->ngroups = tk_model_ngroups(m);
 	v->nrecords = tk_model_nrecords(m);
@@ -438,8 +473,6 @@ tk_view_sitemap(const tk_view *v, tk_buf *out)
 	const char *base = tk_model_site(v->m)->base_url;
 	size_t i;
 
-	tk_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	for (i = 0; i < v->npages; i++) {
 		const char *p = v->pages[i].pub.path;
 		size_t n = strlen(p);
@@ -455,7 +488,6 @@ tk_view_sitemap(const tk_view *v, tk_buf *out)
 		tk_buf_put_html(out, p, n);
 		tk_buf_puts(out, "</loc></url>\n");
 	}
-	tk_buf_puts(out, "</urlset>\n");
 }
 
 /* ---- what every page has ---- */
@@ -469,12 +501,30 @@ common(tk_view *v, const page *p, const char *title)
 	char buf[64];
 	size_t i;
 
-	set_root(d, p->pub.path);
+	set_root(v, d, p->pub.path);
 	set_str(d, "path", p->pub.path);
 	set_str(d, "title", title);
-	set_str(d, "lang", "fi");
+	set_str(d, "lang", v->lang);
+	/* The same page in every language of the site. */
+	x = set_new(d, "languages", tk_value_list());
+	for (i = 0; i < s->nlanguages; i++) {
+		static const char *const names[][2] = { { "fi", "Suomi" }, { "sv", "Svenska" },
+			{ "en", "English" } };
+		const char *code = s->languages[i], *name = code;
+		tk_value *l = push_map(x);
+		size_t k;
+
+		for (k = 0; k < 3; k++)
+			if (strcmp(names[k][0], code) == 0)
+				name = names[k][1];
+		set_str(l, "code", code);
+		set_str(l, "name", name);
+		set_bool(l, "current", strcmp(code, v->lang) == 0);
+		set_fmt(l, "href", "%s%s%s%s", tk_value_get_str(tk_value_map_get(d, "asset_root"),
+		    NULL), i ? code : "", i ? "/" : "", p->pub.path + strlen(v->prefix));
+	}
 	x = set_new(d, "site", tk_value_map());
-	set_str(x, "title", tx(&s->title));
+	set_text(v, x, "title", &s->title);
 	set_bool(x, "example_data", s->example_data);
 	x = set_new(d, "build", tk_value_map());
 	set_bool(x, "has_commit", tk_model_commit(m) != NULL);
@@ -526,9 +576,11 @@ common(tk_view *v, const page *p, const char *title)
 	for (i = 0; i < tk_model_npages(m); i++) {
 		const tk_page *pg = tk_model_page(m, i);
 
+		if (!pg->nav)
+			continue;
 		it = push_map(nav);
 		set_fmt(it, "href", "sivut/%s/index.html", pg->slug);
-		set_str(it, "label", tx(&pg->title));
+		set_text(v, it, "label", &pg->title);
 		set_bool(it, "current", p->kind == K_PAGE && p->obj == pg);
 	}
 	if (v->strings)
@@ -537,18 +589,18 @@ common(tk_view *v, const page *p, const char *title)
 }
 
 static tk_value *
-region_link(tk_value *into, const tk_region *r)
+region_link(tk_view *v, tk_value *into, const tk_region *r)
 {
 	tk_value *x = into ? into : tk_value_map();
 
 	set_str(x, "id", r->id);
-	set_str(x, "name", tx(&r->name));
+	set_text(v, x, "name", &r->name);
 	set_fmt(x, "href", "alueet/%s/index.html", r->id);
 	return x;
 }
 
 static tk_value *
-groups_list(const tk_view *v)
+groups_list(tk_view *v)
 {
 	tk_value *l = tk_value_list();
 	size_t i;
@@ -559,20 +611,20 @@ groups_list(const tk_view *v)
 
 		set_str(x, "id", g->id);
 		set_str(x, "short", g->short_name);
-		set_str(x, "title", tx(&g->title));
+		set_text(v, x, "title", &g->title);
 		set_fmt(x, "href", "ryhmat/%s/index.html", g->id);
 	}
 	return l;
 }
 
 static void
-set_subtask(const tk_view *v, tk_value *x, const tk_subtask *st, const tk_version *ver)
+set_subtask(tk_view *v, tk_value *x, const tk_subtask *st, const tk_version *ver)
 {
 	char q[16];
 
 	set_str(x, "id", st->id);
 	set_str(x, "number", st->number);
-	set_str(x, "title", tx(&st->title));
+	set_text(v, x, "title", &st->title);
 	set_bool(x, "critical", st->critical);
 	set_bool(x, "start_first", st->start_first);
 	snprintf(q, sizeof(q), "%d/Q%d", st->due / 4, st->due % 4 + 1);
@@ -585,7 +637,7 @@ set_subtask(const tk_view *v, tk_value *x, const tk_subtask *st, const tk_versio
 
 /* A roadmap version as a tree; with rec, each subtask carries its state. */
 static tk_value *
-roadmap_tree(const tk_view *v, const tk_version *ver, const tk_group *only,
+roadmap_tree(tk_view *v, const tk_version *ver, const tk_group *only,
     const tk_record *rec)
 {
 	tk_value *groups = tk_value_list(), *gx = NULL, *ents = NULL;
@@ -605,7 +657,7 @@ roadmap_tree(const tk_view *v, const tk_version *ver, const tk_group *only,
 			gx = push_map(groups);
 			set_str(gx, "id", cur->id);
 			set_str(gx, "short", cur->short_name);
-			set_str(gx, "title", tx(&cur->title));
+			set_text(v, gx, "title", &cur->title);
 			set_fmt(gx, "href", "ryhmat/%s/index.html", cur->id);
 			if (rec)
 				tk_value_map_set(gx, "measure", measure_value(v, meas(v, rec, cur)));
@@ -614,7 +666,7 @@ roadmap_tree(const tk_view *v, const tk_version *ver, const tk_group *only,
 		ex = push_map(ents);
 		set_str(ex, "id", ent->id);
 		set_str(ex, "number", ent->number);
-		set_str(ex, "title", tx(&ent->title));
+		set_text(v, ex, "title", &ent->title);
 		set_str(ex, "note", ent->note);
 		set_bool(ex, "carried", ent->carried_from != NULL);
 		set_str(ex, "carried_from", ent->carried_from);
@@ -624,7 +676,7 @@ roadmap_tree(const tk_view *v, const tk_version *ver, const tk_group *only,
 			size_t k;
 
 			for (k = 0; k < ent->napplies; k++)
-				region_link(push_map(al), ent->applies_to[k]);
+				region_link(v, push_map(al), ent->applies_to[k]);
 		}
 		if (rec) {
 			tk_measure x;
@@ -640,7 +692,7 @@ roadmap_tree(const tk_view *v, const tk_version *ver, const tk_group *only,
 
 			set_str(tx_, "id", task->id);
 			set_str(tx_, "number", task->number);
-			set_str(tx_, "title", tx(&task->title));
+			set_text(v, tx_, "title", &task->title);
 			set_str(tx_, "note", task->note);
 			subs = set_new(tx_, "subtasks", tk_value_list());
 			for (s = 0; s < task->nsubtasks; s++) {
@@ -666,7 +718,7 @@ roadmap_tree(const tk_view *v, const tk_version *ver, const tk_group *only,
 }
 
 static tk_value *
-remarks(const tk_view *v, const tk_remark *r, size_t n)
+remarks(tk_view *v, const tk_remark *r, size_t n)
 {
 	tk_value *l = tk_value_list();
 	size_t i;
@@ -710,7 +762,7 @@ set_svg(tk_value *d, const char *k, tk_buf *b)
 
 /* The tile map of the organisations' overall eteneminen in period. */
 static void
-set_tilemap(const tk_view *v, tk_value *d, int period, const char *id)
+set_tilemap(tk_view *v, tk_value *d, int period, const char *id)
 {
 	tk_chart_tile *tiles = xcalloc(v->nregions + 1, sizeof(*tiles));
 	tk_buf b = TK_BUF_INIT, href = TK_BUF_INIT, title = TK_BUF_INIT;
@@ -726,8 +778,8 @@ set_tilemap(const tk_view *v, tk_value *d, int period, const char *id)
 		    root ? tk_value_get_str(root, NULL) : "", r->id);
 		tiles[i].col = r->map_col;
 		tiles[i].row = r->map_row;
-		tiles[i].label = tx(&r->name);
-		tiles[i].name = tx(&r->name);
+		tiles[i].label = tx(v, &r->name);
+		tiles[i].name = tx(v, &r->name);
 		tiles[i].href = hrefs[i];
 		tiles[i].pct = rec ? meas(v, rec, NULL)->eteneminen : -1;
 	}
@@ -747,7 +799,7 @@ set_tilemap(const tk_view *v, tk_value *d, int period, const char *id)
 /* A trend over every reporting month: valmiusaste (started share) and
  * eteneminen, for one organisation (r) or the nation (r NULL). */
 static void
-set_trend(const tk_view *v, tk_value *d, const tk_region *r, const char *id)
+set_trend(tk_view *v, tk_value *d, const tk_region *r, const char *id)
 {
 	const char **labels = xcalloc(v->nperiods + 1, sizeof(*labels));
 	char (*lab)[16] = xcalloc(v->nperiods + 1, sizeof(*lab));
@@ -783,7 +835,7 @@ set_trend(const tk_view *v, tk_value *d, const tk_region *r, const char *id)
 	s[0].values = ready;
 	s[1].name = ui(v, "measure.eteneminen");
 	s[1].values = prog;
-	tk_chart_lines(&b, id, r ? tx(&r->name) : ui(v, "index.national"),
+	tk_chart_lines(&b, id, r ? tx(v, &r->name) : ui(v, "index.national"),
 	    ui(v, "chart.trend_desc"), labels, v->nperiods, s, 2);
 	set_svg(d, "trend_svg", &b);
 	tk_buf_free(&b);
@@ -795,7 +847,7 @@ set_trend(const tk_view *v, tk_value *d, const tk_region *r, const char *id)
 
 /* Bars of eteneminen per group for one record, or nationally. */
 static void
-set_group_bars(const tk_view *v, tk_value *d, const tk_record *rec, int period,
+set_group_bars(tk_view *v, tk_value *d, const tk_record *rec, int period,
     const char *title, const char *id)
 {
 	const char **labels = xcalloc(v->ngroups + 1, sizeof(*labels));
@@ -830,7 +882,7 @@ set_group_bars(const tk_view *v, tk_value *d, const tk_record *rec, int period,
 
 /* The national median of eteneminen in group g (NULL: overall). */
 static int
-national_median(const tk_view *v, int period, const tk_group *g)
+national_median(tk_view *v, int period, const tk_group *g)
 {
 	int *vals = xcalloc(v->nregions + 1, sizeof(int));
 	size_t i, n = 0;
@@ -849,7 +901,7 @@ national_median(const tk_view *v, int period, const tk_group *g)
 
 /* Tracked subtasks past their quarter and not done, with how long. */
 static tk_value *
-overdue_list(const tk_view *v, const tk_record *rec)
+overdue_list(tk_view *v, const tk_record *rec)
 {
 	tk_value *l = tk_value_list();
 	int q = tk_fig_quarter_of(rec->period);
@@ -888,7 +940,7 @@ overdue_list(const tk_view *v, const tk_record *rec)
 /* Observations, wishes and risks of period grouped by theme, with how many
  * organisations raise each; with items set, every remark is listed. */
 static tk_value *
-theme_summary(const tk_view *v, int period, int items)
+theme_summary(tk_view *v, int period, int items)
 {
 	static const char *const kinds[3] = { "observations", "wishes", "risks" };
 	tk_value *l = tk_value_list();
@@ -940,7 +992,7 @@ theme_summary(const tk_view *v, int period, int items)
 					kc[k]++;
 					if (!lst)
 						continue;
-					it = region_link(push_map(lst), rec->region);
+					it = region_link(v, push_map(lst), rec->region);
 					snprintf(kk, sizeof(kk), "region.%s", kinds[k]);
 					set_str(it, "kind", kinds[k]);
 					set_str(it, "kind_label", ui(v, kk));
@@ -973,7 +1025,7 @@ theme_summary(const tk_view *v, int period, int items)
 /* ---- the pages ---- */
 
 static void
-set_month_links(const tk_view *v, tk_value *d)
+set_month_links(tk_view *v, tk_value *d)
 {
 	tk_value *l = set_new(d, "months", tk_value_list());
 	size_t i;
@@ -991,7 +1043,7 @@ set_month_links(const tk_view *v, tk_value *d)
 /* One row per organisation for period: its measures per group and over
  * all, or no data. Also the national sums, medians and band counts. */
 static void
-set_standings(const tk_view *v, tk_value *d, int period)
+set_standings(tk_view *v, tk_value *d, int period)
 {
 	const tk_site *s = tk_model_site(v->m);
 	tk_value *rows = set_new(d, "rows", tk_value_list());
@@ -1002,7 +1054,7 @@ set_standings(const tk_view *v, tk_value *d, int period)
 	for (i = 0; i < v->nregions; i++) {
 		const tk_region *r = tk_model_region(v->m, i);
 		const tk_record *rec = record_at(v, r, period);
-		tk_value *row = region_link(push_map(rows), r), *cells;
+		tk_value *row = region_link(v, push_map(rows), r), *cells;
 
 		set_bool(row, "has_data", rec != NULL);
 		set_bool(row, "red_flag", rec && rec->red_flag);
@@ -1047,7 +1099,7 @@ set_standings(const tk_view *v, tk_value *d, int period)
 		}
 		tk_fig_measure(&sum);
 		set_str(x, "short", grp ? grp->short_name : ui(v, "all_groups"));
-		set_str(x, "title", grp ? tx(&grp->title) : ui(v, "all_groups"));
+		set_str(x, "title", grp ? tx(v, &grp->title) : ui(v, "all_groups"));
 		tk_value_map_set(x, "measure", measure_value(v, &sum));
 		tk_value_map_set(x, "median", cell(v, tk_fig_median(vals, n)));
 		tk_value_map_set(x, "lowest", cell(v, lo));
@@ -1070,7 +1122,7 @@ static tk_value *
 build_index(tk_view *v, const page *p)
 {
 	const tk_site *s = tk_model_site(v->m);
-	tk_value *d = common(v, p, tx(&s->title)), *l, *x;
+	tk_value *d = common(v, p, tx(v, &s->title)), *l, *x;
 	size_t i;
 
 	tk_value_map_set(d, "groups", groups_list(v));
@@ -1105,7 +1157,7 @@ build_index(tk_view *v, const page *p)
 
 			x = push_map(l);
 			set_num(x, "number", ph->number);
-			set_str(x, "title", tx(&ph->title));
+			set_text(v, x, "title", &ph->title);
 			if (ph->start.y) {
 				date_fi(buf, sizeof(buf), ph->start);
 				set_str(x, "start", buf);
@@ -1125,7 +1177,7 @@ build_index(tk_view *v, const page *p)
 			const tk_record *rec = record_at(v, tk_model_region(v->m, i), v->latest);
 
 			if (rec && rec->red_flag) {
-				x = region_link(push_map(l), rec->region);
+				x = region_link(v, push_map(l), rec->region);
 				set_red_flag(x, rec);
 			}
 		}
@@ -1135,7 +1187,7 @@ build_index(tk_view *v, const page *p)
 			const tk_measure *mx = rec ? meas(v, rec, NULL) : NULL;
 
 			if (mx && mx->c.overdue > 0) {
-				x = region_link(push_map(l), rec->region);
+				x = region_link(v, push_map(l), rec->region);
 				set_num(x, "count", mx->c.overdue);
 			}
 		}
@@ -1147,12 +1199,12 @@ static tk_value *
 build_region(tk_view *v, const page *p)
 {
 	const tk_region *r = p->obj;
-	tk_value *d = common(v, p, tx(&r->name)), *x, *l;
+	tk_value *d = common(v, p, tx(v, &r->name)), *x, *l;
 	const tk_record *last = NULL;
 	char key[32];
 	size_t i;
 
-	x = region_link(set_new(d, "region", tk_value_map()), r);
+	x = region_link(v, set_new(d, "region", tk_value_map()), r);
 	set_str(x, "name_sv", r->name.sv);
 	snprintf(key, sizeof(key), "kind.%s", r->kind == TK_KIND_CITY ? "city" :
 	    r->kind == TK_KIND_HUS ? "hus" : "county");
@@ -1201,7 +1253,7 @@ build_region(tk_view *v, const page *p)
 		set_bool(d, "stale", last->period != v->latest);
 		x = set_new(d, "version", tk_value_map());
 		set_str(x, "id", last->version->id);
-		set_str(x, "title", tx(&last->version->title));
+		set_text(v, x, "title", &last->version->title);
 		set_fmt(x, "href", "tiekartta/%s/index.html", last->version->id);
 		tk_value_map_set(d, "overall", measure_value(v, meas(v, last, NULL)));
 		tk_value_map_set(d, "groups", roadmap_tree(v, last->version, NULL, last));
@@ -1214,7 +1266,7 @@ build_region(tk_view *v, const page *p)
 			const tk_group *g = i < v->ngroups ? tk_model_group(v->m, i) : NULL;
 
 			x = push_map(l);
-			set_str(x, "title", g ? tx(&g->title) : ui(v, "all_groups"));
+			set_str(x, "title", g ? tx(v, &g->title) : ui(v, "all_groups"));
 			tk_value_map_set(x, "own", cell(v, meas(v, last, g)->eteneminen));
 			tk_value_map_set(x, "median", cell(v, national_median(v, last->period, g)));
 		}
@@ -1231,18 +1283,18 @@ static tk_value *
 build_group(tk_view *v, const page *p)
 {
 	const tk_group *g = p->obj;
-	tk_value *d = common(v, p, tx(&g->title)), *x, *l, *rows;
+	tk_value *d = common(v, p, tx(v, &g->title)), *x, *l, *rows;
 	size_t i, e;
 
 	x = set_new(d, "group", tk_value_map());
 	set_str(x, "id", g->id);
 	set_str(x, "short", g->short_name);
-	set_str(x, "title", tx(&g->title));
+	set_text(v, x, "title", &g->title);
 	if (v->current == NULL)
 		return d;
 	x = set_new(d, "version", tk_value_map());
 	set_str(x, "id", v->current->id);
-	set_str(x, "title", tx(&v->current->title));
+	set_text(v, x, "title", &v->current->title);
 	set_fmt(x, "href", "tiekartta/%s/index.html", v->current->id);
 	l = roadmap_tree(v, v->current, g, NULL);
 	if (tk_value_list_len(l))
@@ -1257,13 +1309,13 @@ build_group(tk_view *v, const page *p)
 		if (v->current->entities[e]->group == g) {
 			x = push_map(l);
 			set_str(x, "number", v->current->entities[e]->number);
-			set_str(x, "title", tx(&v->current->entities[e]->title));
+			set_text(v, x, "title", &v->current->entities[e]->title);
 		}
 	rows = set_new(d, "rows", tk_value_list());
 	for (i = 0; i < v->nregions; i++) {
 		const tk_region *r = tk_model_region(v->m, i);
 		const tk_record *rec = record_at(v, r, v->latest);
-		tk_value *row = region_link(push_map(rows), r), *cells;
+		tk_value *row = region_link(v, push_map(rows), r), *cells;
 
 		set_bool(row, "has_data", rec != NULL);
 		if (rec == NULL)
@@ -1288,12 +1340,12 @@ build_group(tk_view *v, const page *p)
 }
 
 static void
-set_version_head(tk_value *x, const tk_version *ver)
+set_version_head(tk_view *v, tk_value *x, const tk_version *ver)
 {
 	char buf[32];
 
 	set_str(x, "id", ver->id);
-	set_str(x, "title", tx(&ver->title));
+	set_text(v, x, "title", &ver->title);
 	date_fi(buf, sizeof(buf), ver->date);
 	set_str(x, "date", buf);
 	set_str(x, "source", ver->source);
@@ -1311,7 +1363,7 @@ build_versions(tk_view *v, const page *p)
 
 	l = set_new(d, "versions", tk_value_list());
 	for (i = tk_model_nversions(v->m); i-- > 0;)
-		set_version_head(push_map(l), tk_model_version(v->m, i));
+		set_version_head(v, push_map(l), tk_model_version(v->m, i));
 	return d;
 }
 
@@ -1319,9 +1371,9 @@ static tk_value *
 build_version(tk_view *v, const page *p)
 {
 	const tk_version *ver = p->obj;
-	tk_value *d = common(v, p, tx(&ver->title));
+	tk_value *d = common(v, p, tx(v, &ver->title));
 
-	set_version_head(set_new(d, "version", tk_value_map()), ver);
+	set_version_head(v, set_new(d, "version", tk_value_map()), ver);
 	set_md(d, "intro_html", ver->intro);
 	tk_value_map_set(d, "groups", roadmap_tree(v, ver, NULL, NULL));
 	return d;
@@ -1333,20 +1385,20 @@ build_subtask(tk_view *v, const page *p)
 	const tk_subtask *st = p->obj;
 	const tk_version *ver = p->obj2;
 	const tk_entity *ent = st->task->entity;
-	tk_value *d = common(v, p, tx(&st->title)), *x, *l;
+	tk_value *d = common(v, p, tx(v, &st->title)), *x, *l;
 	size_t i, k;
 
 	set_subtask(v, set_new(d, "subtask", tk_value_map()), st, ver);
-	set_version_head(set_new(d, "version", tk_value_map()), ver);
+	set_version_head(v, set_new(d, "version", tk_value_map()), ver);
 	x = set_new(d, "entity", tk_value_map());
 	set_str(x, "number", ent->number);
-	set_str(x, "title", tx(&ent->title));
+	set_text(v, x, "title", &ent->title);
 	x = set_new(d, "task", tk_value_map());
 	set_str(x, "number", st->task->number);
-	set_str(x, "title", tx(&st->task->title));
+	set_text(v, x, "title", &st->task->title);
 	x = set_new(d, "group", tk_value_map());
 	set_str(x, "short", ent->group->short_name);
-	set_str(x, "title", tx(&ent->group->title));
+	set_text(v, x, "title", &ent->group->title);
 	set_fmt(x, "href", "ryhmat/%s/index.html", ent->group->id);
 
 	/* Each organisation's latest record against this version. */
@@ -1361,7 +1413,7 @@ build_subtask(tk_view *v, const page *p)
 				rec = tk_model_record(v->m, k);
 				break;
 			}
-		x = region_link(push_map(l), r);
+		x = region_link(v, push_map(l), r);
 		set_bool(x, "applies", tk_entity_applies(ent, r));
 		set_bool(x, "has_data", rec != NULL);
 		if (rec == NULL)
@@ -1414,7 +1466,7 @@ build_month(tk_view *v, const page *p)
 			break;
 		x = push_map(l);
 		set_str(x, "short", grp->short_name);
-		set_str(x, "title", tx(&grp->title));
+		set_text(v, x, "title", &grp->title);
 		heads = set_new(x, "entities", tk_value_list());
 		for (e = 0; e < ver->nentities; e++) {
 			const tk_entity *ent = ver->entities[e];
@@ -1432,7 +1484,7 @@ build_month(tk_view *v, const page *p)
 			total += due;
 			h = push_map(heads);
 			set_str(h, "number", ent->number);
-			set_str(h, "title", tx(&ent->title));
+			set_text(v, h, "title", &ent->title);
 			set_num(h, "due", due);
 		}
 		set_num(x, "due", total);
@@ -1440,7 +1492,7 @@ build_month(tk_view *v, const page *p)
 		for (i = 0; i < v->nregions; i++) {
 			const tk_region *r = tk_model_region(v->m, i);
 			const tk_record *rec = record_at(v, r, p->period);
-			tk_value *row = region_link(push_map(rows), r), *cells;
+			tk_value *row = region_link(v, push_map(rows), r), *cells;
 
 			set_bool(row, "has_data", rec != NULL);
 			if (rec == NULL)
@@ -1477,9 +1529,14 @@ static tk_value *
 build_page(tk_view *v, const page *p)
 {
 	const tk_page *pg = p->obj;
-	tk_value *d = common(v, p, tx(&pg->title));
+	tk_value *d = common(v, p, tx(v, &pg->title));
 
 	set_md(d, "body_html", pg->body);
+	/* Page bodies are written in Finnish only, for now. */
+	if (strcmp(v->lang, "fi") != 0) {
+		set_str(d, "body_lang", "fi");
+		v->fallbacks++;
+	}
 	set_str(d, "source", pg->path);
 	return d;
 }
@@ -1520,6 +1577,7 @@ tk_view_data(tk_view *v, size_t i)
 	const page *p = &v->pages[i];
 	tk_value *d;
 
+	v->fallbacks = 0;
 	switch (p->kind) {
 	case K_INDEX: d = build_index(v, p); break;
 	case K_REGION: d = build_region(v, p); break;
@@ -1533,6 +1591,7 @@ tk_view_data(tk_view *v, size_t i)
 	default: d = common(v, p, ui(v, "notfound.title")); break;
 	}
 	set_str(d, "kind", p->pub.template);
+	set_bool(d, "finnish_only", v->fallbacks > 0);
 	add_has_flags(d);
 	return d;
 }

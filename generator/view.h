@@ -14,10 +14,13 @@ typedef struct {
 	const char *template;   /* template name, like "region" */
 } tk_view_page;
 
-/* Prepares the pages of m. strings is the theme's interface strings for
- * the language (borrowed, may be NULL); the view borrows m and strings.
- * dirty says the content had uncommitted edits. The caller frees *out. */
-int tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, int dirty);
+/* Prepares the pages of m in language lang (one of the site's languages;
+ * the first is the default, at the site's root, the others under
+ * "<lang>/"). strings is the theme's interface strings for lang (borrowed,
+ * may be NULL); the view borrows m, strings and lang. dirty says the
+ * content had uncommitted edits. The caller frees *out. */
+int tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings,
+    const char *lang, int dirty);
 void tk_view_free(tk_view *v);
 
 size_t tk_view_count(const tk_view *v);
@@ -25,7 +28,7 @@ const tk_view_page *tk_view_page_at(const tk_view *v, size_t i);
 /* Builds page i's view data; the caller frees it. */
 tk_value *tk_view_data(tk_view *v, size_t i);
 
-/* The sitemap of every page (paths relative to the site's root). */
+/* Appends a sitemap <url> element for every page but the 404 page. */
 void tk_view_sitemap(const tk_view *v, tk_buf *out);
 
 #endif

@@ -133,6 +133,7 @@ check_dup_keys(const tk_ynode *map, const char *path, tk_diag *d)
 	return rc;
 }
 
+/* The 1-based line and column (in characters) of byte off. */
 static void
 locate(const char *buf, size_t off, int *line, int *col)
 {
@@ -147,6 +148,48 @@ locate(const char *buf, size_t off, int *line, int *col)
 		} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
 			(*col)++;
 	}
+}
+
+/* The byte at a libyaml mark (0-based line, column in characters), or
+ * NUL when the mark is past the end. */
+static char
+byte_at(const char *buf, size_t len, const yaml_mark_t *m)
+{
+	size_t i = 0, line = 0, col = 0;
+
+	while (i < len && line < m->line)
+		if (buf[i++] == '\n')
+			line++;
+	while (i < len && col < m->column && buf[i] != '\n') {
+		for (i++; i < len && ((unsigned char)buf[i] & 0xc0) == 0x80; i++)
+			;
+		col++;
+	}
+	return i < len ? buf[i] : '\0';
+}
+
+/* Reports libyaml's syntax error in words a content editor can act on. */
+static void
+syntax_error(yaml_parser_t *p, const char *path, const char *buf, size_t len, tk_diag *d)
+{
+	const yaml_mark_t *m = &p->problem_mark, *cm = &p->context_mark;
+	int line = (int)m->line + 1, col = (int)m->column + 1;
+
+	if (byte_at(buf, len, m) == '\t' && p->problem &&
+	    strstr(p->problem, "cannot start any token")) {
+		tk_diag_error(d, path, line, col, "YAML syntax: a tab character; YAML "
+		    "indents with spaces, so replace the tab with spaces");
+		return;
+	}
+	if (p->context && (cm->line != m->line || cm->column != m->column))
+		tk_diag_error(d, path, line, col, "YAML syntax: %s %s begun at line %d, "
+		    "column %d; check the indentation and quoting",
+		    p->problem ? p->problem : "unknown problem", p->context,
+		    (int)cm->line + 1, (int)cm->column + 1);
+	else
+		tk_diag_error(d, path, line, col, "YAML syntax: %s%s%s; check the "
+		    "indentation and quoting", p->problem ? p->problem : "unknown problem",
+		    p->context ? " " : "", p->context ? p->context : "");
 }
 
 int
@@ -172,8 +215,9 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 			max_nodes = lim->max_nodes;
 	}
 	if (len > max_bytes) {
-		tk_diag_error(d, path, 0, 0,
-		    "file is %zu bytes, more than the limit of %zu; split it", len, max_bytes);
+		locate(buf, max_bytes, &line, &col);
+		tk_diag_error(d, path, line, col, "file is %zu bytes, more than the limit "
+		    "of %zu, which it passes here; split it", len, max_bytes);
 		goto out;
 	}
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
@@ -207,13 +251,7 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 		const char *anch = NULL;
 
 		if (!yaml_parser_parse(&parser, &ev)) {
-			const char *ctx = parser.context;
-			yaml_mark_t m = parser.problem_mark;
-
-			tk_diag_error(d, path, (int)m.line + 1, (int)m.column + 1,
-			    "YAML syntax: %s%s%s; check the indentation and quoting",
-			    parser.problem ? parser.problem : "unknown problem",
-			    ctx ? " " : "", ctx ? ctx : "");
+			syntax_error(&parser, path, buf, len, d);
 			goto out;
 		}
 		have_event = 1;
@@ -246,6 +284,13 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 			break;
 		}
 		case YAML_SCALAR_EVENT:
+			/* "\0" and "\u0000" escapes would cut the C string short. */
+			if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
+				tk_diag_error(d, path, (int)ev.start_mark.line + 1,
+				    (int)ev.start_mark.column + 1, "a NUL character (an escape "
+				    "like \\0) in a value; remove it");
+				goto out;
+			}
 			n = node_new(doc, TK_YAML_SCALAR, &ev.start_mark);
 			n->pub.str = xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
 			n->pub.len = ev.data.scalar.length;

@@ -165,5 +165,18 @@ tk build --repo "$W/loose" --content . --out "$W/loose-out" -q 2>/dev/null
 check "markup in content is escaped" has "$W/loose-out/index.html" "&lt;script&gt;alert(1)&lt;/script&gt;"
 check "and never raw" sh -c "! grep -q '<script>' '$W/loose-out/index.html'"
 
+# Languages: every page in each language under its own path, with a switcher.
+check "Swedish pages under sv/" test -f "$W/loose-out/sv/alueet/alpha/index.html"
+check "the Swedish page says lang=sv" has "$W/loose-out/sv/index.html" '<html lang="sv">'
+check "hreflang points to the same page in Finnish" has "$W/loose-out/sv/alueet/alpha/index.html" '<link rel="alternate" hreflang="fi" href="../../../alueet/alpha/index.html">'
+check "a Finnish-only text is marked lang=fi on a Swedish page" has "$W/loose-out/sv/tiekartta/2021-06/index.html" '<h3 id="htt-a" lang="fi">'
+# Interface strings missing in a language are errors of check.
+cp -r "$top/themes/default" "$W/theme"
+sed -i '/^skip:/d' "$W/theme/strings/sv.yaml"
+expect_exit "a missing interface string fails check" 1 tk check --repo "$W/loose" --content . --theme "$W/theme"
+first=$(awk '!/^#/ && NF {print NR; exit}' "$W/theme/strings/sv.yaml")
+skipline=$(grep -n '^skip:' "$W/theme/strings/fi.yaml" | cut -d: -f1)
+check "the missing string is named with its place" has "$W/err" "$W/theme/strings/sv.yaml:$first:1: error: missing 'skip' ($W/theme/strings/fi.yaml:$skipline:1 has it); add the translation"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

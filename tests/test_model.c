@@ -225,7 +225,7 @@ test_fixture_loads(void)
 	    NULL);
 	tk_check_str("page body after front matter", tk_model_page(m, 0)->body,
 	    "# Tietoa\n\nTämä on testisivu.\n");
-	tk_check("page body line", tk_model_page(m, 0)->body_line == 5, NULL);
+	tk_check("page body line", tk_model_page(m, 0)->body_line == 6, NULL);
 	tk_check_str("Swedish title", tk_model_site(m)->title.sv, "Liten lägesbild");
 out:
 	tk_model_free(m);

@@ -136,7 +136,8 @@ test_refusals(void)
 	expect_error("duplicate key", "a: 1\nb: 2\na: 3\n", 12, NULL,
 	    "t.yaml:3:1: error: duplicate key 'a' (first at line 1); remove one of them");
 	expect_error("size limit", "a: 1234567890123456\n", 20, &small,
-	    "t.yaml: error: file is 20 bytes, more than the limit of 16; split it");
+	    "t.yaml:1:17: error: file is 20 bytes, more than the limit of 16, which it "
+	    "passes here; split it");
 	for (i = 0; i < 70; i++)
 		tk_buf_putc(&deep, '[');
 	for (i = 0; i < 70; i++)
@@ -148,13 +149,26 @@ test_refusals(void)
 	    "t.yaml:2:6: error: alias '*x' nests deeper than 3 levels; flatten the structure");
 	expect_error("syntax error", "a: [1, 2\nb: 3\n", 14, NULL,
 	    "t.yaml:2:2: error: YAML syntax: did not find expected ',' or ']' while "
-	    "parsing a flow sequence; check the indentation and quoting");
+	    "parsing a flow sequence begun at line 1, column 4; check the indentation "
+	    "and quoting");
+	expect_error("unclosed quote names where it began", "a: 1\nb: \"auki\nc: 2\n", 19,
+	    NULL, "t.yaml:4:1: error: YAML syntax: found unexpected end of stream while "
+	    "scanning a quoted scalar begun at line 2, column 4; check the indentation "
+	    "and quoting");
+	expect_error("a tab in the indentation", "a:\n\tb: 1\n", 9, NULL,
+	    "t.yaml:2:1: error: YAML syntax: a tab character; YAML indents with spaces, "
+	    "so replace the tab with spaces");
 	expect_error("two documents", "a: 1\n---\nb: 2\n", 14, NULL,
 	    "t.yaml:2:1: error: a second YAML document in one file; keep one document per file");
 	expect_error("map as key", "? [a]\n: 1\n", 10, NULL,
 	    "t.yaml:1:3: error: a map key must be a plain value, not a list or map");
 	expect_error("NUL byte", "a: b\0c\n", 7, NULL,
 	    "t.yaml:1:5: error: NUL byte in a text file; remove it");
+	/* An escaped NUL would cut the value short: "alpha\0../x" read as "alpha". */
+	expect_error("NUL escape in a value", "a: 1\nid: \"alpha\\0../x\"\n", 23, NULL,
+	    "t.yaml:2:5: error: a NUL character (an escape like \\0) in a value; remove it");
+	expect_error("NUL escape in a key", "\"k\\u0000\": 1\n", 13, NULL,
+	    "t.yaml:1:1: error: a NUL character (an escape like \\0) in a value; remove it");
 }
 
 int
