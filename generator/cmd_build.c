@@ -37,6 +37,7 @@ tk_cmd_build(int argc, char **argv)
 	tk_source *src = NULL;
 	tk_model *m = NULL;
 	tk_out *out = NULL;
+	tk_history *hist = NULL;
 	char *outdir = NULL, *theme = NULL, date[32];
 	const char *base;
 	tk_render_opts ro;
@@ -65,6 +66,14 @@ tk_cmd_build(int argc, char **argv)
 	ro.theme_dir = theme;
 	ro.dirty = tk_source_dirty(src);
 	ro.dump_dir = o.dump;
+	/* The records' submission history, when there are commits to read. */
+	if (tk_source_commit(src) &&
+	    tk_history_load(&hist, o.src.repo, tk_source_commit(src), tk_source_content_path(src),
+	    tk_model_site(m)->deadline_day, d) < 0) {
+		rc = TK_EXIT_IO;
+		goto out;
+	}
+	ro.history = hist;
 	if (tk_out_begin(&out, outdir, d) < 0) {
 		rc = TK_EXIT_IO;
 		goto out;
@@ -96,6 +105,7 @@ tk_cmd_build(int argc, char **argv)
 out:
 	free(outdir);
 	free(theme);
+	tk_history_free(hist);
 	tk_model_free(m);
 	tk_source_free(src);
 	tk_diag_free(d);

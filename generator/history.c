@@ -265,7 +265,7 @@ add_change(tk_history *h, const char *rel, const commit_b *cb, tk_hist_kind kind
 {
 	record_b *rb = tk_strmap_get(h->recmap, rel);
 	tk_hist_change *ch;
-	char region[80];
+	char region[80], *path;
 	int period;
 
 	if (rb == NULL) {
@@ -275,9 +275,9 @@ add_change(tk_history *h, const char *rel, const commit_b *cb, tk_hist_kind kind
 		rb->rel = xstrdup(rel);
 		rb->r.region = tk_arena_strdup(h->arena, region);
 		rb->r.period = period;
-		rb->r.path = tk_arena_strdup(h->arena, h->status ?
-		    tk_arena_strdup(h->arena, rel) : rel);
-		rb->r.path = h->status ? xasprintf("%s/%s", h->status, rel) : xstrdup(rel);
+		path = xasprintf("%s/%s", h->status, rel);
+		rb->r.path = tk_arena_strdup(h->arena, path);
+		free(path);
 		tk_history_deadline(&rb->r.due, &rb->r.due_end, period, h->deadline_day);
 		tk_strmap_put(h->recmap, rb->rel, rb);
 		if (h->nrecs == h->caprecs) {
@@ -353,22 +353,27 @@ blob_at(git_oid *out, git_tree *t, const char *rel)
 	return entry_id(out, t, rel, GIT_OBJECT_BLOB);
 }
 
-/* A commit's parent, or NULL when it has none or the clone is shallow. */
+/* A commit's parent, or NULL when it has none or the clone is shallow
+ * (*missing then says so). */
 static int
-parent(git_commit **out, tk_history *h, git_commit *c, unsigned i, tk_diag *d)
+parent(git_commit **out, int *missing, tk_history *h, git_commit *c, unsigned i, tk_diag *d)
 {
 	int r;
 
 	*out = NULL;
+	if (missing)
+		*missing = 0;
 	if (i >= git_commit_parentcount(c))
 		return 0;
 	if ((r = git_commit_parent(out, c, i)) == GIT_ENOTFOUND) {
 		if (!h->shallow_warned)
 			tk_diag_warning(d, NULL, 0, 0, "the repository's history ends at "
-			    "commit %.12s (a shallow clone?); the submission history starts "
-			    "there; fetch the whole history for all of it",
+			    "commit %.12s (a shallow clone?), so the submission history "
+			    "starts there; fetch the whole history to see all of it",
 			    git_oid_tostr_s(git_commit_id(c)));
 		h->shallow_warned = 1;
+		if (missing)
+			*missing = 1;
 		return 0;
 	}
 	if (r < 0) {
@@ -377,6 +382,85 @@ parent(git_commit **out, tk_history *h, git_commit *c, unsigned i, tk_diag *d)
 		return -1;
 	}
 	return 0;
+}
+
+/* A commit's status tree and its parents'. */
+typedef struct {
+	git_tree *self;
+	git_tree **t;
+	unsigned n;
+	int missing;            /* a parent is not in a shallow clone */
+} trees;
+
+static void
+trees_free(trees *ts)
+{
+	unsigned k;
+
+	git_tree_free(ts->self);
+	for (k = 0; k < ts->n; k++)
+		git_tree_free(ts->t[k]);
+	free(ts->t);
+	memset(ts, 0, sizeof(*ts));
+}
+
+static int
+trees_load(trees *ts, tk_history *h, git_repository *repo, git_commit *c, tk_diag *d)
+{
+	git_commit *p = NULL;
+	unsigned k;
+	int missing;
+
+	memset(ts, 0, sizeof(*ts));
+	ts->n = git_commit_parentcount(c);
+	ts->t = xcalloc(ts->n + 1, sizeof(*ts->t));
+	if (subtree(&ts->self, repo, c, h->status) < 0)
+		goto fail;
+	for (k = 0; k < ts->n; k++) {
+		if (parent(&p, &missing, h, c, k, d) < 0)
+			goto fail_quiet;
+		ts->missing |= missing;
+		if (subtree(&ts->t[k], repo, p, h->status) < 0) {
+			git_commit_free(p);
+			goto fail;
+		}
+		git_commit_free(p);
+	}
+	return 0;
+fail:
+	tk_diag_error(d, NULL, 0, 0, "cannot read the status folder of %s: %s",
+	    git_oid_tostr_s(git_commit_id(c)), git_msg());
+fail_quiet:
+	trees_free(ts);
+	return -1;
+}
+
+/* Did the commit change rel itself, that is, does rel differ from it in
+ * every parent (a root commit: is it there at all)? *kind says how. A
+ * parent lost to a shallow clone claims nothing. Returns 1, 0, or negative
+ * on failure. */
+static int
+own_change(const trees *ts, const char *rel, tk_hist_kind *kind, git_oid *now)
+{
+	git_oid before;
+	unsigned k;
+	int has_now, has, any = 0;
+
+	if (ts->missing)
+		return 0;
+	if ((has_now = blob_at(now, ts->self, rel)) < 0)
+		return -1;
+	for (k = 0; k < ts->n; k++) {
+		if ((has = blob_at(&before, ts->t[k], rel)) < 0)
+			return -1;
+		if (has == has_now && (!has || git_oid_equal(&before, now)))
+			return 0;
+		any |= has;
+	}
+	if (ts->n == 0 && !has_now)
+		return 0;
+	*kind = !has_now ? TK_HIST_DELETED : any ? TK_HIST_MODIFIED : TK_HIST_ADDED;
+	return 1;
 }
 
 /* The branch commits a mainline merge brought in, in topological order,
@@ -399,68 +483,38 @@ walk_side(tk_history *h, git_repository *repo, git_commit *merge, const commit_b
 	if (git_revwalk_hide(w, git_commit_parent_id(merge, 0)) < 0)
 		goto fail;
 	while ((r = git_revwalk_next(&id, w)) == 0) {
-		git_commit *s = NULL, *p = NULL;
-		git_tree *st = NULL, *pt[8] = { NULL };
-		unsigned k, sp;
+		git_commit *s = NULL;
+		trees ts;
 		commit_b *sb = NULL;
+		tk_hist_kind kind;
+		git_oid now;
 		size_t j;
-		int ok = -1;
+		int own = 0;
 
-		if (git_commit_lookup(&s, repo, &id) < 0)
-			goto fail;
-		sp = git_commit_parentcount(s);
-		if (sp > 8)
-			sp = 8;         /* an octopus of more is judged by its first eight */
-		if (subtree(&st, repo, s, h->status) < 0)
-			goto next;
-		for (k = 0; k < sp; k++) {
-			if (parent(&p, h, s, k, d) < 0)
-				goto next;
-			if (subtree(&pt[k], repo, p, h->status) < 0) {
-				git_commit_free(p);
-				goto next;
-			}
-			git_commit_free(p);
-			/* Untouched status/ next to any parent: nothing of its own. */
-			if (same_tree(st, pt[k]))
-				sp = 0;
+		if (git_commit_lookup(&s, repo, &id) < 0) {
+			tk_diag_error(d, NULL, 0, 0, "cannot read commit %s: %s",
+			    git_oid_tostr_s(&id), git_msg());
+			goto out;
 		}
-		for (j = 0; j < nds && (sp > 0 || git_commit_parentcount(s) == 0); j++) {
-			git_oid now, before;
-			int has_now, has_before, differs = 1, any_before = 0;
-
-			if ((has_now = blob_at(&now, st, ds[j].rel)) < 0)
-				goto next;
-			for (k = 0; k < sp || (k == 0 && sp == 0); k++) {
-				if (sp == 0) {
-					has_before = 0;
-				} else if ((has_before = blob_at(&before, pt[k], ds[j].rel)) < 0)
-					goto next;
-				any_before |= has_before;
-				if (has_now == has_before && (!has_now || git_oid_equal(&now, &before)))
-					differs = 0;
-				if (sp == 0)
-					break;
-			}
-			if (!differs)
+		if (trees_load(&ts, h, repo, s, d) < 0) {
+			git_commit_free(s);
+			goto out;
+		}
+		for (j = 0; j < nds && (own = own_change(&ts, ds[j].rel, &kind, &now)) >= 0; j++) {
+			if (!own)
 				continue;
 			if (sb == NULL)
 				sb = new_commit(h, s, 0, mb);
-			add_change(h, ds[j].rel, sb, !has_now ? TK_HIST_DELETED :
-			    any_before ? TK_HIST_MODIFIED : TK_HIST_ADDED, &now);
+			add_change(h, ds[j].rel, sb, kind, &now);
 			ds[j].explained = 1;
 		}
-		ok = 0;
-next:
-		if (ok < 0)
+		trees_free(&ts);
+		git_commit_free(s);
+		if (own < 0) {
 			tk_diag_error(d, NULL, 0, 0, "cannot read commit %s: %s",
 			    git_oid_tostr_s(&id), git_msg());
-		for (k = 0; k < 8; k++)
-			git_tree_free(pt[k]);
-		git_tree_free(st);
-		git_commit_free(s);
-		if (ok < 0)
 			goto out;
+		}
 	}
 	if (r != GIT_ITEROVER)
 		goto fail;
@@ -482,83 +536,59 @@ out:
 static int
 walk_mainline(tk_history *h, git_repository *repo, git_commit *c, tk_diag *d)
 {
-	git_commit *p1 = NULL, *p = NULL;
-	git_tree *st = NULL, *pt = NULL, *root = NULL, *proot = NULL;
-	git_oid a, b;
+	const char *cpath = strcmp(h->content, ".") ? h->content : NULL;
+	git_commit *p1 = NULL;
+	git_tree *root = NULL, *proot = NULL;
+	git_oid a, b, now;
 	commit_b *cb = new_commit(h, c, 1, NULL);
+	trees ts = { 0 };
 	delta *ds = NULL;
+	tk_hist_kind kind;
 	size_t nds = 0, j;
-	unsigned k, np = git_commit_parentcount(c);
-	int ra, rb, rc = -1;
+	int ra, rb, own, rc = -1;
 
 	if (h->nmain == h->capmain) {
 		h->capmain = h->capmain ? h->capmain * 2 : 64;
 		h->mainline = xrealloc(h->mainline, h->capmain * sizeof(*h->mainline));
 	}
 	h->mainline[h->nmain++] = cb;
-	if (parent(&p1, h, c, 0, d) < 0)
+	if (parent(&p1, NULL, h, c, 0, d) < 0 || trees_load(&ts, h, repo, c, d) < 0)
 		goto out;
-	if (p1 == NULL)
-		np = 0;
-	if (git_commit_tree(&root, c) < 0 || (p1 && git_commit_tree(&proot, p1) < 0)) {
-		tk_diag_error(d, NULL, 0, 0, "cannot read the tree of %s: %s", cb->c.id, git_msg());
-		goto out;
-	}
-	if ((ra = entry_id(&a, root, strcmp(h->content, ".") ? h->content : NULL,
-	    GIT_OBJECT_TREE)) < 0 ||
-	    (rb = entry_id(&b, proot, strcmp(h->content, ".") ? h->content : NULL,
-	    GIT_OBJECT_TREE)) < 0) {
+	if (git_commit_tree(&root, c) < 0 || (p1 && git_commit_tree(&proot, p1) < 0) ||
+	    (ra = entry_id(&a, root, cpath, GIT_OBJECT_TREE)) < 0 ||
+	    (rb = entry_id(&b, proot, cpath, GIT_OBJECT_TREE)) < 0) {
 		tk_diag_error(d, NULL, 0, 0, "cannot read the tree of %s: %s", cb->c.id, git_msg());
 		goto out;
 	}
 	cb->c.content_changed = ra != rb || (ra && !git_oid_equal(&a, &b));
-	if (subtree(&st, repo, c, h->status) < 0 || subtree(&pt, repo, p1, h->status) < 0 ||
-	    diff_status(&ds, &nds, repo, pt, st, d) < 0) {
-		tk_diag_error(d, NULL, 0, 0, "cannot read the status folder of %s: %s",
-		    cb->c.id, git_msg());
-		goto out;
-	}
-	if (nds == 0) {
+	/* The first commit a shallow clone has: what it changed is unknown. */
+	if (ts.missing && p1 == NULL) {
 		rc = 0;
 		goto out;
 	}
-	if (np >= 2 && walk_side(h, repo, c, cb, ds, nds, d) < 0)
+	if (diff_status(&ds, &nds, repo, ts.n ? ts.t[0] : NULL, ts.self, d) < 0)
+		goto out;
+	if (ts.n >= 2 && nds > 0 && walk_side(h, repo, c, cb, ds, nds, d) < 0)
 		goto out;
 	for (j = 0; j < nds; j++) {
-		int own = np < 2 || !ds[j].explained;
-
-		/* A merge answers for what differs from every parent (a conflict
-		 * resolved) and for what no branch commit explains. */
-		for (k = 1; k < np && !own; k++) {
-			git_tree *ot = NULL;
-			git_oid before;
-			int has;
-
-			if (parent(&p, h, c, k, d) < 0 || subtree(&ot, repo, p, h->status) < 0) {
-				git_commit_free(p);
-				goto out;
-			}
-			git_commit_free(p);
-			p = NULL;
-			has = blob_at(&before, ot, ds[j].rel);
-			git_tree_free(ot);
-			if (has < 0)
-				goto out;
-			if (ds[j].kind == TK_HIST_DELETED ? has :
-			    !has || !git_oid_equal(&before, &ds[j].blob))
-				continue;
-			break;
+		/* A merge answers for what no branch commit explains and for
+		 * what differs from every parent (a conflict resolved). */
+		own = 1;
+		kind = ds[j].kind;
+		now = ds[j].blob;
+		if (ts.n >= 2 && ds[j].explained && (own = own_change(&ts, ds[j].rel, &kind,
+		    &now)) < 0) {
+			tk_diag_error(d, NULL, 0, 0, "cannot read the tree of %s: %s", cb->c.id,
+			    git_msg());
+			goto out;
 		}
-		if (np >= 2 && k == np)
-			own = 1;
 		if (own)
 			add_change(h, ds[j].rel, cb, ds[j].kind, &ds[j].blob);
 	}
 	rc = 0;
 out:
 	free_deltas(ds, nds);
-	git_tree_free(st);
-	git_tree_free(pt);
+	trees_free(&ts);
 	git_tree_free(root);
 	git_tree_free(proot);
 	git_commit_free(p1);
@@ -669,12 +699,11 @@ tk_history_load(tk_history **out, const char *repo_path, const char *rev,
 	tk_history *h = xcalloc(1, sizeof(*h));
 	git_repository *repo = NULL;
 	git_object *obj = NULL;
-	git_commit *head = NULL, *c = NULL, *next = NULL;
+	git_commit *head = NULL, *c = NULL, **chain = NULL;
 	git_tree *head_status = NULL;
 	git_buf found = GIT_BUF_INIT;
-	commit_b **chain;
 	const char *content = content_path ? content_path : "content";
-	size_t i, n, cap;
+	size_t i, n = 0, cap = 0;
 	int rc = -1;
 
 	*out = NULL;
@@ -720,44 +749,35 @@ tk_history_load(tk_history **out, const char *repo_path, const char *rev,
 	git_oid_tostr(h->head, sizeof(h->head), git_commit_id(head));
 
 	/* The first-parent chain, newest first, then walked oldest first so
-	 * the order of commits is the order they were published in. */
-	n = 0;
-	cap = 64;
-	chain = xcalloc(cap, sizeof(*chain));
-	if (git_commit_dup(&c, head) < 0)
-		goto chain_fail;
+	 * commits come in the order they were published. */
+	if (git_commit_dup(&c, head) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot read commit %s: %s", h->head, git_msg());
+		goto out;
+	}
 	while (c) {
 		if (n == cap) {
-			cap *= 2;
+			cap = cap ? cap * 2 : 64;
 			chain = xrealloc(chain, cap * sizeof(*chain));
 		}
-		chain[n++] = (commit_b *)c;     /* holds the git_commit for now */
-		if (parent(&next, h, c, 0, d) < 0)
-			goto chain_fail;
-		c = next;
-		next = NULL;
+		chain[n++] = c;
+		if (parent(&c, NULL, h, c, 0, d) < 0)
+			goto out;
 	}
-	for (i = n; i-- > 0;) {
-		git_commit *gc = (git_commit *)chain[i];
-
-		if (walk_mainline(h, repo, gc, d) < 0)
-			goto chain_fail;
-	}
+	for (i = n; i-- > 0;)
+		if (walk_mainline(h, repo, chain[i], d) < 0)
+			goto out;
 	if (subtree(&head_status, repo, head, h->status) < 0) {
 		tk_diag_error(d, NULL, 0, 0, "cannot read the tree of %s: %s", h->head, git_msg());
-		goto chain_fail;
+		goto out;
 	}
 	finish(h, head_status);
+	*out = h;
+	h = NULL;
 	rc = 0;
-chain_fail:
-	for (i = 0; i < n; i++)
-		git_commit_free((git_commit *)chain[i]);
-	free(chain);
-	if (rc == 0) {
-		*out = h;
-		h = NULL;
-	}
 out:
+	for (i = 0; i < n; i++)
+		git_commit_free(chain[i]);
+	free(chain);
 	git_tree_free(head_status);
 	git_commit_free(head);
 	git_object_free(obj);
@@ -778,7 +798,6 @@ tk_history_free(tk_history *h)
 	for (i = 0; i < h->nrecs; i++) {
 		free(h->recs[i]->changes);
 		free(h->recs[i]->rel);
-		free((char *)h->recs[i]->r.path);
 		free(h->recs[i]);
 	}
 	free(h->recs);

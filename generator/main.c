@@ -16,6 +16,9 @@ static const struct {
 	{ "build", tk_cmd_build, "build the site from the content at a revision" },
 	{ "check", tk_cmd_check, "validate the content and list every problem" },
 	{ "render", tk_cmd_render, "render one template against YAML or JSON data" },
+	{ "review", tk_cmd_review, "review a change: files, policy, readiness before and after" },
+	{ "codeowners", tk_cmd_codeowners, "print a CODEOWNERS file from regions.yaml and site.yaml" },
+	{ "new-status", tk_cmd_new_status, "start an organisation's next record from its last one" },
 };
 
 static void
@@ -26,7 +29,7 @@ usage(FILE *f)
 	fputs("usage: tiekartta COMMAND [OPTIONS]\n"
 	    "       tiekartta --help | --version\n\ncommands:\n", f);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'tiekartta COMMAND --help' tells more. Exit status: 0 ok, "
 	    "1 content errors, 2 usage, 3 internal or I/O.\n", f);
 }

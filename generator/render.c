@@ -247,6 +247,7 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 		goto out;
 	env = tk_tmpl_env_new(tk_tmpl_dir_loader, (void *)tdir);
 	tk_view_new(&v, m, strings, lang, opts->dirty);
+	tk_view_set_history(v, opts->history);
 	for (i = 0; i < tk_view_count(v); i++) {
 		const tk_view_page *pg = tk_view_page_at(v, i);
 		const tk_tmpl *t;

@@ -4,6 +4,7 @@
 #define TK_RENDER_H
 
 #include "diag.h"
+#include "history.h"
 #include "model.h"
 #include "output.h"
 
@@ -11,6 +12,7 @@ typedef struct {
 	const char *theme_dir;  /* the theme's folder */
 	int dirty;              /* built from an uncommitted working tree */
 	const char *dump_dir;   /* write each page's view data as JSON here, or NULL */
+	const tk_history *history;      /* the Git history of the records, or NULL */
 } tk_render_opts;
 
 /* Renders every page of the site into o. Returns 0, or negative after

@@ -52,6 +52,7 @@ struct tk_view {
 	size_t nperiods;
 	size_t *rstart, *rend;  /* each region's records [start, end) */
 	int latest;             /* the latest period, or -1 */
+	const tk_history *history;
 	const tk_version *current;      /* the newest roadmap version */
 };
 
@@ -453,6 +454,41 @@ tk_view_free(tk_view *v)
 	free(v->rstart);
 	free(v->rend);
 	free(v);
+}
+
+void
+tk_view_set_history(tk_view *v, const tk_history *h)
+{
+	v->history = h;
+}
+
+/* A forge link to a file at the build's commit, from site.yaml's
+ * file_url template ({commit}, {path}); NULL without one. */
+static void
+set_file_url(tk_view *v, tk_value *m, const char *key, const char *path)
+{
+	const tk_site *s = tk_model_site(v->m);
+	const char *commit = tk_model_commit(v->m), *q = s->file_url, *hit;
+	tk_buf u = TK_BUF_INIT;
+
+	if (q == NULL || commit == NULL || path == NULL)
+		return;
+	while ((hit = strchr(q, '{')) != NULL) {
+		tk_buf_put(&u, q, (size_t)(hit - q));
+		if (strncmp(hit, "{commit}", 8) == 0) {
+			tk_buf_puts(&u, commit);
+			q = hit + 8;
+		} else if (strncmp(hit, "{path}", 6) == 0) {
+			tk_buf_puts(&u, path);
+			q = hit + 6;
+		} else {
+			tk_buf_putc(&u, '{');
+			q = hit + 1;
+		}
+	}
+	tk_buf_puts(&u, q);
+	set_str(m, key, u.data);
+	tk_buf_free(&u);
 }
 
 size_t
@@ -1275,7 +1311,10 @@ build_region(tk_view *v, const page *p)
 		tk_value_map_set(d, "wishes", remarks(v, last->wishes, last->nwishes));
 		tk_value_map_set(d, "risks", remarks(v, last->risks, last->nrisks));
 		set_str(d, "source", last->path);
+		set_file_url(v, d, "source_url", last->path);
 	}
+	if (v->history)
+		tk_value_map_set(d, "git", tk_history_region_value(v->history, r->id));
 	return d;
 }
 

@@ -4,6 +4,7 @@
 #ifndef TK_VIEW_H
 #define TK_VIEW_H
 
+#include "history.h"
 #include "model.h"
 #include "value.h"
 
@@ -22,6 +23,9 @@ typedef struct {
 int tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings,
     const char *lang, int dirty);
 void tk_view_free(tk_view *v);
+/* Gives organisation pages their submission history (borrowed; NULL for
+ * none, as when the content has no commit). */
+void tk_view_set_history(tk_view *v, const tk_history *h);
 
 size_t tk_view_count(const tk_view *v);
 const tk_view_page *tk_view_page_at(const tk_view *v, size_t i);

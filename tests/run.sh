@@ -5,7 +5,7 @@
 export LC_ALL=C TZ=UTC
 cd "$(dirname "$0")/.."
 B=output/bin
-UNIT="test_yaml test_model test_output test_markdown test_figures test_tmpl test_chart test_export"
+UNIT="test_yaml test_model test_output test_markdown test_figures test_tmpl test_chart test_export test_history"
 passed=0 failed=0 log=output/test/log
 mkdir -p output/test
 
@@ -51,6 +51,7 @@ for way in $ways; do
 		echo "$way mustache-spec: ../shared/mustache-spec not found; conformance not run"
 	fi
 	suite "$way cli" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_cli.sh
+	suite "$way history" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_history.sh
 	suite "$way golden" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_golden.sh
 	# The bundled content against the published 10/2021 tables (a full
 	# build: not under valgrind, where it would take minutes).

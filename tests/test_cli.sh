@@ -61,6 +61,7 @@ check "default output is output/site in the repository" test -f "$R/output/site/
 check "the page shows HEAD's content" has "$R/output/site/index.html" "Toinen otsikko"
 check "the footer names the commit" has "$R/output/site/index.html" "$second"
 check "the footer names the commit's date" has "$R/output/site/index.html" "(3.12.2021)"
+check "the region page lists its submissions from Git" has "$R/output/site/alueet/alpha/index.html" "<td>4.11.2021</td><td>2021-10 2021-11 </td><td>Lokakuun tilannekuva"
 
 # Two builds of one commit are byte-identical.
 tk build --repo "$R" --out "$W/a" -q && tk build --repo "$R" --out "$W/b" -q
