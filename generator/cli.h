@@ -33,6 +33,7 @@ void tk_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2
 int tk_cmd_build(int argc, char **argv);
 int tk_cmd_check(int argc, char **argv);
 int tk_cmd_render(int argc, char **argv);
+int tk_cmd_diff(int argc, char **argv);
 int tk_cmd_review(int argc, char **argv);
 int tk_cmd_codeowners(int argc, char **argv);
 int tk_cmd_new_status(int argc, char **argv);

@@ -15,6 +15,7 @@ static const struct {
 } commands[] = {
 	{ "build", tk_cmd_build, "build the site from the content at a revision" },
 	{ "check", tk_cmd_check, "validate the content and list every problem" },
+	{ "diff", tk_cmd_diff, "compare two roadmap versions, or the content at two revisions" },
 	{ "render", tk_cmd_render, "render one template against YAML or JSON data" },
 	{ "review", tk_cmd_review, "review a change: files, policy, readiness before and after" },
 	{ "codeowners", tk_cmd_codeowners, "print a CODEOWNERS file from regions.yaml and site.yaml" },

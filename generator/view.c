@@ -21,13 +21,14 @@
 #include <time.h>
 
 #include "chart.h"
+#include "diff.h"
 #include "figures.h"
 #include "markdown.h"
 #include "render.h"
 #include "util.h"
 
-enum kind { K_INDEX, K_REGION, K_GROUP, K_VERSIONS, K_VERSION, K_SUBTASK, K_MONTH,
-	K_THEMES, K_PAGE, K_404 };
+enum kind { K_INDEX, K_REGION, K_GROUP, K_VERSIONS, K_VERSION, K_SUBTASK, K_DIFF,
+	K_MONTH, K_THEMES, K_PAGE, K_404 };
 
 typedef struct {
 	tk_view_page pub;
@@ -54,6 +55,8 @@ struct tk_view {
 	int latest;             /* the latest period, or -1 */
 	const tk_history *history;
 	const tk_version *current;      /* the newest roadmap version */
+	tk_diff_history *diffs;         /* consecutive versions compared */
+	tk_diff *first_last;            /* the first version with the last, when > 2 */
 };
 
 /* ---- small builders ---- */
@@ -402,6 +405,9 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 		}
 	if (tk_model_nversions(m))
 		v->current = tk_model_version(m, tk_model_nversions(m) - 1);
+	tk_diff_history_new(&v->diffs, m);
+	if (tk_model_nversions(m) > 2)
+		tk_diff_new(&v->first_last, m, tk_model_version(m, 0), m, v->current);
 
 	add(v, K_INDEX, "index", NULL, "index.html");
 	for (i = 0; i < v->nregions; i++)
@@ -425,6 +431,16 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 					p->obj2 = ver;
 				}
 	}
+	for (i = 0; i + 1 < tk_model_nversions(m); i++) {
+		page *p = add(v, K_DIFF, "diff", tk_diff_history_step(v->diffs, i),
+		    "tiekartta/muutokset/%s--%s/index.html", tk_model_version(m, i)->id,
+		    tk_model_version(m, i + 1)->id);
+
+		(void)p;
+	}
+	if (v->first_last)
+		add(v, K_DIFF, "diff", v->first_last, "tiekartta/muutokset/%s--%s/index.html",
+		    tk_model_version(m, 0)->id, v->current->id);
 	for (i = 0; i < v->nperiods; i++) {
 		char id[16];
 		page *p;
@@ -448,6 +464,8 @@ tk_view_free(tk_view *v)
 {
 	if (v == NULL)
 		return;
+	tk_diff_free(v->first_last);
+	tk_diff_history_free(v->diffs);
 	free(v->pages);
 	free(v->meas);
 	free(v->periods);
@@ -1058,6 +1076,8 @@ theme_summary(tk_view *v, int period, int items)
 	return l;
 }
 
+static void decorate_diff(tk_view *v, tk_value *x);
+
 /* ---- the pages ---- */
 
 static void
@@ -1403,6 +1423,18 @@ build_versions(tk_view *v, const page *p)
 	l = set_new(d, "versions", tk_value_list());
 	for (i = tk_model_nversions(v->m); i-- > 0;)
 		set_version_head(v, push_map(l), tk_model_version(v->m, i));
+	l = set_new(d, "diffs", tk_value_list());
+	for (i = 0; i < v->npages; i++)
+		if (v->pages[i].kind == K_DIFF) {
+			const tk_value *dv = tk_diff_value(v->pages[i].obj);
+			tk_value *x = push_map(l);
+
+			set_str(x, "href", v->pages[i].pub.path + strlen(v->prefix));
+			set_str(x, "old", tk_value_get_str(tk_value_map_get(tk_value_map_get(dv, "old"),
+			    "id"), NULL));
+			set_str(x, "new", tk_value_get_str(tk_value_map_get(tk_value_map_get(dv, "new"),
+			    "id"), NULL));
+		}
 	return d;
 }
 
@@ -1440,6 +1472,16 @@ build_subtask(tk_view *v, const page *p)
 	set_text(v, x, "title", &ent->group->title);
 	set_fmt(x, "href", "ryhmat/%s/index.html", ent->group->id);
 
+	/* The subtask in every roadmap version, with what changed. */
+	if (v->diffs) {
+		tk_value *h = tk_diff_history_subtask(v->diffs, ver->id, st->id);
+
+		if (h) {
+			decorate_diff(v, h);
+			tk_value_map_set(d, "versions_history", h);
+		}
+	}
+
 	/* Each organisation's latest record against this version. */
 	l = set_new(d, "regions", tk_value_list());
 	for (i = 0; i < v->nregions; i++) {
@@ -1463,6 +1505,99 @@ build_subtask(tk_view *v, const page *p)
 				rp = &rec->reports[k];
 		set_state(v, x, rp ? rp->state : TK_STATE_NONE);
 		set_md(x, "note_html", rp ? rp->note : NULL);
+	}
+	return d;
+}
+
+
+/* Diff values say what changed with names ("reworded", "del"); templates
+ * need flags and labels, so each {op: x} gets op_x: true and each kinds
+ * list gets kind_labels beside it. */
+static void
+decorate_diff(tk_view *v, tk_value *x)
+{
+	size_t i, n;
+
+	if (tk_value_kind_of(x) == TK_VALUE_LIST) {
+		for (i = 0; i < tk_value_list_len(x); i++)
+			decorate_diff(v, (tk_value *)tk_value_list_at(x, i));
+		return;
+	}
+	if (tk_value_kind_of(x) != TK_VALUE_MAP)
+		return;
+	n = tk_value_map_len(x);
+	for (i = 0; i < n; i++) {
+		const char *k = tk_value_map_key(x, i, NULL);
+		tk_value *val = (tk_value *)tk_value_map_at(x, i);
+		char key[64];
+
+		if (strcmp(k, "op") == 0 && tk_value_get_str(val, NULL)) {
+			snprintf(key, sizeof(key), "op_%s", tk_value_get_str(val, NULL));
+			set_bool(x, key, 1);
+		} else if (strcmp(k, "kinds") == 0 && tk_value_kind_of(val) == TK_VALUE_LIST) {
+			tk_value *labels = tk_value_list();
+			size_t j;
+
+			for (j = 0; j < tk_value_list_len(val); j++) {
+				const char *kind = tk_value_get_str(tk_value_list_at(val, j), NULL);
+				tk_value *l = push_map(labels);
+
+				snprintf(key, sizeof(key), "diff.kind.%s", kind ? kind : "");
+				set_str(l, "kind", kind);
+				set_str(l, "label", ui(v, key));
+			}
+			tk_value_map_set(x, "kind_labels", labels);
+			for (j = 0; j < tk_value_list_len(val); j++) {
+				snprintf(key, sizeof(key), "is_%s",
+				    tk_value_get_str(tk_value_list_at(val, j), NULL));
+				set_bool(x, key, 1);
+			}
+		} else if (strcmp(k, "level") == 0 && tk_value_get_str(val, NULL)) {
+			snprintf(key, sizeof(key), "diff.level.%s", tk_value_get_str(val, NULL));
+			set_str(x, "level_label", ui(v, key));
+		} else
+			decorate_diff(v, val);
+	}
+}
+
+static tk_value *
+build_diff(tk_view *v, const page *p)
+{
+	const tk_diff *df = p->obj;
+	const tk_value *dv = tk_diff_value(df);
+	const tk_value *o = tk_value_map_get(dv, "old"), *n = tk_value_map_get(dv, "new");
+	tk_value *d, *x, *counts;
+	char title[160];
+	size_t i, k;
+
+	snprintf(title, sizeof(title), "%s %s → %s", ui(v, "diff.title"),
+	    tk_value_get_str(tk_value_map_get(o, "id"), NULL),
+	    tk_value_get_str(tk_value_map_get(n, "id"), NULL));
+	d = common(v, p, title);
+	x = tk_value_copy(dv);
+	decorate_diff(v, x);
+	tk_value_map_set(d, "diff", x);
+	/* The summary as rows of (kind label, count) per group. */
+	counts = set_new(d, "summary_rows", tk_value_list());
+	x = (tk_value *)tk_value_map_get(tk_value_map_get(d, "diff"), "summary");
+	for (i = 0; x && i < tk_value_list_len(tk_value_map_get(x, "groups")); i++) {
+		const tk_value *g = tk_value_list_at(tk_value_map_get(x, "groups"), i);
+		const tk_value *c = tk_value_map_get(g, "counts");
+		tk_value *row = push_map(counts), *cells = set_new(row, "cells", tk_value_list());
+
+		set_str(row, "short", tk_value_get_str(tk_value_map_get(g, "short"), NULL));
+		for (k = 0; k < TK_DIFF_KIND_COUNT; k++) {
+			const tk_value *cnt = tk_value_map_get(c, tk_diff_kind_name((tk_diff_kind)k));
+
+			set_num(push_map(cells), "n", cnt ? tk_value_get_num(cnt) : 0);
+		}
+	}
+	x = set_new(d, "kind_heads", tk_value_list());
+	for (k = 0; k < TK_DIFF_KIND_COUNT; k++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "diff.kind.%s", tk_diff_kind_name((tk_diff_kind)k));
+		set_str(push_map(x), "label", ui(v, key));
 	}
 	return d;
 }
@@ -1625,6 +1760,7 @@ tk_view_data(tk_view *v, size_t i)
 	case K_VERSION: d = build_version(v, p); break;
 	case K_SUBTASK: d = build_subtask(v, p); break;
 	case K_MONTH: d = build_month(v, p); break;
+	case K_DIFF: d = build_diff(v, p); break;
 	case K_THEMES: d = build_themes(v, p); break;
 	case K_PAGE: d = build_page(v, p); break;
 	default: d = common(v, p, ui(v, "notfound.title")); break;

@@ -5,7 +5,7 @@
 export LC_ALL=C TZ=UTC
 cd "$(dirname "$0")/.."
 B=output/bin
-UNIT="test_yaml test_model test_output test_markdown test_figures test_tmpl test_chart test_export test_history"
+UNIT="test_yaml test_model test_output test_markdown test_figures test_tmpl test_chart test_export test_history test_diff"
 passed=0 failed=0 log=output/test/log
 mkdir -p output/test
 
@@ -57,6 +57,7 @@ for way in $ways; do
 	# build: not under valgrind, where it would take minutes).
 	if [ "$way" != valgrind ]; then
 		suite "$way published" python3 tests/test_published.py "$(pwd)/$dir/tiekartta"
+		suite "$way diff-cli" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_diff_cli.sh
 	fi
 done
 echo "$passed passed, $failed failed"

@@ -179,5 +179,9 @@ first=$(awk '!/^#/ && NF {print NR; exit}' "$W/theme/strings/sv.yaml")
 skipline=$(grep -n '^skip:' "$W/theme/strings/fi.yaml" | cut -d: -f1)
 check "the missing string is named with its place" has "$W/err" "$W/theme/strings/sv.yaml:$first:1: error: missing 'skip' ($W/theme/strings/fi.yaml:$skipline:1 has it); add the translation"
 
+# Roadmap diff pages (the fixture has one version: no diff page, and the
+# versions list links none).
+check "no diff page with one version" sh -c "! ls '$W/loose-out/tiekartta/muutokset' 2>/dev/null"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

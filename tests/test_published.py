@@ -67,6 +67,26 @@ with tempfile.TemporaryDirectory() as tmp:
                              tmp + "/dump", "-q"], capture_output=True, text=True)
     check("build with --dump-data", r.returncode == 0, r.stderr)
     month = json.load(open(tmp + "/dump/tilannekuva/2021-10/index.html.json"))
+    diff = json.load(open(tmp + "/dump/tiekartta/muutokset/2021-06--2022-08/index.html.json"))
+    sub = json.load(open(tmp + "/dump/tiekartta/2022-08/yhdyspinnat-b-3-2/index.html.json"))
+    diff_html = open(tmp + "/site/tiekartta/muutokset/2021-06--2022-08/index.html").read()
+
+# The diff page: what a reader finds laying the two seed documents side by
+# side (content/roadmap/NOTES.md lists the changes).
+kinds = [h["label"] for h in diff["kind_heads"]]
+rows = {r["short"]: [c["n"] for c in r["cells"]] for r in diff["summary_rows"]}
+yd = dict(zip(kinds, rows.get("Yhdyspinnat", [])))
+check("diff: Yhdyspinnat 5 added, 11 renumbered, 1 reworded",
+      (yd.get("lisätty"), yd.get("numeroitu uudelleen"), yd.get("muotoiltu uudelleen")) == (5, 11, 1),
+      str(yd))
+check("diff: HTT 2 added (H 2.5, 2.6), 1 reworded (H 2.2)",
+      dict(zip(kinds, rows["HTT"])).get("lisätty") == 2, str(rows["HTT"]))
+check("diff: the HTT H 2.2 typo fix shown word by word",
+      "<del>rakentamien</del> <ins>rakentamisen</ins>" in diff_html)
+hist = sub.get("versions_history", [])
+check("subtask page: its history across both versions, renumbered 3.2 -> 3.3",
+      len(hist) == 2 and hist[0]["number"] == "3.2" and hist[1]["number"] == "3.3"
+      and "renumbered" in hist[1]["kinds"], str(hist)[:300])
 
 rows = {x["name"]: x for x in month["rows"]}
 check("page: the header counts 69 30 17 20 55",
