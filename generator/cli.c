@@ -50,6 +50,7 @@ value(int argc, char **argv, int *i, const char *name, const char **out)
 int
 tk_cli_parse(tk_cli_opts *o, int argc, char **argv, const char *usage)
 {
+	const char *snap;
 	int i, r;
 
 	memset(o, 0, sizeof(*o));
@@ -76,6 +77,16 @@ tk_cli_parse(tk_cli_opts *o, int argc, char **argv, const char *usage)
 		    (r = value(argc, argv, &i, "--dump-data", &o->dump))) {
 			if (r < 0)
 				return TK_EXIT_USAGE;
+			continue;
+		}
+		if ((r = value(argc, argv, &i, "--snapshots", &snap))) {
+			if (r < 0)
+				return TK_EXIT_USAGE;
+			if (o->nsnapshots == sizeof(o->snapshots) / sizeof(o->snapshots[0])) {
+				tk_cli_usage_error("too many --snapshots; give all or tags instead");
+				return TK_EXIT_USAGE;
+			}
+			o->snapshots[o->nsnapshots++] = snap;
 			continue;
 		}
 		tk_cli_usage_error("unknown option '%s'; see 'tiekartta %s --help'", a, argv[0]);

@@ -17,6 +17,8 @@ typedef struct {
 	const char *theme;      /* --theme DIR */
 	const char *out;        /* --out DIR */
 	const char *dump;       /* --dump-data DIR */
+	const char *snapshots[64];      /* --snapshots all|tags|REV, repeatable */
+	size_t nsnapshots;
 	int quiet;
 } tk_cli_opts;
 

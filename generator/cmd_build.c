@@ -8,6 +8,7 @@
 #include "model.h"
 #include "output.h"
 #include "render.h"
+#include "value.h"
 #include "util.h"
 
 static const char usage[] =
@@ -25,9 +26,154 @@ static const char usage[] =
 	"                  the default theme installed with tiekartta)\n"
 	"  --out DIR       where the site goes (default output/site in the repository)\n"
 	"  --dump-data DIR also write each page's view data as JSON, DIR/<page>.json\n"
+	"  --snapshots all|tags|REV\n"
+	"                  also build the site as it stood at each commit of the\n"
+	"                  history that changed the content (all), at each tagged\n"
+	"                  commit (tags), or at REV, under versiot/<id>/, with a\n"
+	"                  list at versiot/; repeatable\n"
 	"  -q, --quiet     print only problems\n"
 	"\n"
 	"Exit status: 0 built, 1 content errors, 2 usage, 3 internal or I/O.\n";
+
+
+typedef struct {
+	char id[41];
+	long long time;
+	const char *subject;
+} snap;
+
+static int
+add_snap(snap **v, size_t *n, const char *id, const tk_history *h)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i].id, id) == 0)
+			return 0;
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	memset(&(*v)[*n], 0, sizeof(**v));
+	memcpy((*v)[*n].id, id, 40);
+	for (i = 0; h && i < tk_history_ncommits(h); i++)
+		if (strcmp(tk_history_commit(h, i)->id, id) == 0) {
+			(*v)[*n].time = tk_history_commit(h, i)->time;
+			(*v)[*n].subject = tk_history_commit(h, i)->subject;
+		}
+	(*n)++;
+	return 0;
+}
+
+static int
+cmp_snap(const void *a, const void *b)
+{
+	const snap *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* Builds the chosen snapshots into out under versiot/<id>/ and returns
+ * the list of those built (newest first) for the versiot/ page. A
+ * snapshot whose content has errors is skipped with a warning: an old
+ * mistake must not stop today's site. */
+static int
+build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
+    tk_parse_cache *cache, tk_out *out, const tk_render_opts *base_ro, tk_diag *d)
+{
+	snap *v = NULL;
+	size_t n = 0, i, k;
+	int rc = -1;
+
+	*list = tk_value_list();
+	for (k = 0; k < o->nsnapshots; k++) {
+		const char *spec = o->snapshots[k];
+
+		if (strcmp(spec, "all") == 0) {
+			for (i = 0; h && i < tk_history_ncommits(h); i++)
+				if (i == 0 || tk_history_commit(h, i)->content_changed)
+					add_snap(&v, &n, tk_history_commit(h, i)->id, h);
+		} else if (strcmp(spec, "tags") == 0) {
+			char **ids;
+			size_t nids;
+
+			if (tk_source_tags(&ids, &nids, o->src.repo, d) < 0)
+				goto out;
+			for (i = 0; i < nids; i++) {
+				add_snap(&v, &n, ids[i], h);
+				free(ids[i]);
+			}
+			free(ids);
+		} else {
+			char id[41];
+
+			if ((rc = tk_source_resolve(id, o->src.repo, spec, d)) < 0)
+				goto out;
+			rc = -1;
+			add_snap(&v, &n, id, h);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		tk_source_opts so = o->src;
+		tk_source *src = NULL;
+		tk_model *m = NULL;
+		tk_diag *sd = tk_diag_new(stderr);
+		tk_render_opts ro = *base_ro;
+		char base[64];
+
+		so.rev = v[i].id;
+		so.worktree = 0;
+		if (tk_source_open(&src, &so, sd) < 0 || tk_model_load(&m, src, cache, sd) < 0) {
+			tk_diag_warning(d, NULL, 0, 0, "snapshot %.12s: its content has errors "
+			    "(above); it is left out", v[i].id);
+			v[i].id[0] = '\0';
+		} else {
+			if (v[i].time == 0)
+				v[i].time = tk_model_commit_time(m);
+			snprintf(base, sizeof(base), "versiot/%.12s/", v[i].id);
+			ro.base = base;
+			ro.history = NULL;
+			ro.snapshots = NULL;
+			ro.dump_dir = NULL;
+			if (tk_render_site(m, out, &ro, d) < 0) {
+				tk_model_free(m);
+				tk_source_free(src);
+				tk_diag_free(sd);
+				goto out;
+			}
+		}
+		tk_model_free(m);
+		tk_source_free(src);
+		tk_diag_free(sd);
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_snap);
+	for (i = n; i-- > 0;) {
+		tk_value *x;
+		char date[32];
+
+		if (v[i].id[0] == '\0')
+			continue;
+		x = tk_value_map();
+		tk_value_list_push(*list, x);
+		tk_value_map_set(x, "id", tk_value_str(v[i].id));
+		tk_value_map_setn(x, "short", 5, tk_value_strn(v[i].id, 12));
+		tk_render_date_fi(date, sizeof(date), v[i].time);
+		tk_value_map_set(x, "date", tk_value_str(date));
+		tk_value_map_set(x, "subject", v[i].subject ? tk_value_str(v[i].subject) :
+		    tk_value_null());
+		tk_value_map_set(x, "href", tk_value_str(""));
+		{
+			char href[64];
+
+			snprintf(href, sizeof(href), "versiot/%.12s/index.html", v[i].id);
+			tk_value_map_set(x, "href", tk_value_str(href));
+		}
+	}
+	rc = 0;
+out:
+	free(v);
+	return rc;
+}
 
 int
 tk_cmd_build(int argc, char **argv)
@@ -38,6 +184,8 @@ tk_cmd_build(int argc, char **argv)
 	tk_model *m = NULL;
 	tk_out *out = NULL;
 	tk_history *hist = NULL;
+	tk_parse_cache *cache = NULL;
+	tk_value *snaps = NULL;
 	char *outdir = NULL, *theme = NULL, date[32];
 	const char *base;
 	tk_render_opts ro;
@@ -52,7 +200,8 @@ tk_cmd_build(int argc, char **argv)
 		rc = r == TK_SOURCE_EARG ? TK_EXIT_USAGE : TK_EXIT_IO;
 		goto out;
 	}
-	if (tk_model_load(&m, src, NULL, d) < 0) {
+	cache = tk_parse_cache_new();
+	if (tk_model_load(&m, src, cache, d) < 0) {
 		fprintf(stderr, "tiekartta: %d error%s; the site was not changed\n",
 		    tk_diag_errors(d), tk_diag_errors(d) == 1 ? "" : "s");
 		rc = TK_EXIT_CONTENT;
@@ -77,6 +226,21 @@ tk_cmd_build(int argc, char **argv)
 	if (tk_out_begin(&out, outdir, d) < 0) {
 		rc = TK_EXIT_IO;
 		goto out;
+	}
+	if (o.nsnapshots) {
+		if (hist == NULL) {
+			tk_cli_usage_error("--snapshots needs content in a Git repository with commits");
+			tk_out_abort(out);
+			rc = TK_EXIT_USAGE;
+			goto out;
+		}
+		if ((r = build_snapshots(&snaps, &o, hist, cache, out, &ro, d)) < 0) {
+			tk_out_abort(out);
+			fprintf(stderr, "tiekartta: the build failed; the site was not changed\n");
+			rc = r == TK_SOURCE_EARG ? TK_EXIT_USAGE : TK_EXIT_IO;
+			goto out;
+		}
+		ro.snapshots = snaps;
 	}
 	if (tk_render_site(m, out, &ro, d) < 0) {
 		tk_out_abort(out);
@@ -105,8 +269,10 @@ tk_cmd_build(int argc, char **argv)
 out:
 	free(outdir);
 	free(theme);
+	tk_value_free(snaps);
 	tk_history_free(hist);
 	tk_model_free(m);
+	tk_parse_cache_free(cache);
 	tk_source_free(src);
 	tk_diag_free(d);
 	return rc;

@@ -246,8 +246,10 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 	if (load_strings(&strings, opts->theme_dir, lang, d) < 0)
 		goto out;
 	env = tk_tmpl_env_new(tk_tmpl_dir_loader, (void *)tdir);
-	tk_view_new(&v, m, strings, lang, opts->dirty);
+	tk_view_new(&v, m, strings, lang, opts->base, opts->dirty);
 	tk_view_set_history(v, opts->history);
+	if (opts->snapshots)
+		tk_view_add_snapshots(v, opts->snapshots);
 	for (i = 0; i < tk_view_count(v); i++) {
 		const tk_view_page *pg = tk_view_page_at(v, i);
 		const tk_tmpl *t;
@@ -301,6 +303,10 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		if (render_lang(m, o, opts, site->languages[i], tdir, &sitemap, d) < 0)
 			goto out;
 	tk_buf_puts(&sitemap, "</urlset>\n");
+	if (opts->base) {
+		rc = 0;
+		goto out;
+	}
 	if (tk_out_write(o, "sitemap.xml", sitemap.data, sitemap.len) < 0)
 		goto out;
 	tk_export_json(&b, m);

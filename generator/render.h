@@ -13,9 +13,12 @@ typedef struct {
 	int dirty;              /* built from an uncommitted working tree */
 	const char *dump_dir;   /* write each page's view data as JSON here, or NULL */
 	const tk_history *history;      /* the Git history of the records, or NULL */
+	const char *base;       /* "versiot/<id>/" for a snapshot, NULL for the site */
+	const tk_value *snapshots;      /* the snapshot list for versiot/, or NULL */
 } tk_render_opts;
 
-/* Renders every page of the site into o. Returns 0, or negative after
+/* Renders every page of the site into o (a snapshot, under opts->base,
+ * gets its pages only: no exports, sitemap or static files). Returns 0, or negative after
  * reporting through d (theme problems are content errors: path:line:col). */
 int tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag *d);
 

@@ -444,3 +444,117 @@ tk_source_content_path(const tk_source *s)
 {
 	return s->content;
 }
+
+static int
+open_repo(git_repository **repo, const char *path, tk_diag *d)
+{
+	git_buf found = GIT_BUF_INIT;
+	int rc;
+
+	if (path)
+		rc = git_repository_open_ext(repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	else if ((rc = git_repository_discover(&found, ".", 0, NULL)) == 0)
+		rc = git_repository_open(repo, found.ptr);
+	git_buf_dispose(&found);
+	if (rc < 0) {
+		tk_diag_error(d, path ? path : ".", 0, 0, "not a Git repository: %s", git_msg());
+		return TK_SOURCE_EARG;
+	}
+	return 0;
+}
+
+int
+tk_source_resolve(char out[41], const char *repo_path, const char *rev, tk_diag *d)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL, *commit = NULL;
+	int rc;
+
+	if (lib_refs++ == 0)
+		git_libgit2_init();
+	if ((rc = open_repo(&repo, repo_path, d)) < 0)
+		goto out;
+	if (git_revparse_single(&obj, repo, rev) < 0 ||
+	    git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot resolve revision '%s' to a commit: %s", rev,
+		    git_msg());
+		rc = TK_SOURCE_EARG;
+		goto out;
+	}
+	git_oid_tostr(out, 41, git_object_id(commit));
+	rc = 0;
+out:
+	git_object_free(commit);
+	git_object_free(obj);
+	git_repository_free(repo);
+	if (--lib_refs == 0)
+		git_libgit2_shutdown();
+	return rc;
+}
+
+typedef struct {
+	git_repository *repo;
+	char **ids;
+	size_t n, cap;
+} tags_ctx;
+
+static int
+tag_cb(const char *name, git_oid *oid, void *payload)
+{
+	tags_ctx *t = payload;
+	git_object *obj = NULL, *commit = NULL;
+	char hex[41];
+
+	(void)name;
+	/* Tags of trees or blobs name no site: skip them. */
+	if (git_object_lookup(&obj, t->repo, oid, GIT_OBJECT_ANY) == 0 &&
+	    git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_tostr(hex, sizeof(hex), git_object_id(commit));
+		if (t->n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 16;
+			t->ids = xrealloc(t->ids, t->cap * sizeof(*t->ids));
+		}
+		t->ids[t->n++] = xstrdup(hex);
+	}
+	git_object_free(commit);
+	git_object_free(obj);
+	return 0;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+tk_source_tags(char ***ids, size_t *n, const char *repo_path, tk_diag *d)
+{
+	tags_ctx t = { NULL, NULL, 0, 0 };
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (lib_refs++ == 0)
+		git_libgit2_init();
+	if ((rc = open_repo(&t.repo, repo_path, d)) < 0)
+		goto out;
+	if (git_tag_foreach(t.repo, tag_cb, &t) < 0) {
+		tk_diag_error(d, repo_path ? repo_path : ".", 0, 0, "cannot list tags: %s",
+		    git_msg());
+		rc = -1;
+		goto out;
+	}
+	if (t.n)
+		qsort(t.ids, t.n, sizeof(*t.ids), cmp_id);
+	*ids = t.ids;
+	*n = t.n;
+	t.ids = NULL;
+	rc = 0;
+out:
+	free(t.ids);
+	git_repository_free(t.repo);
+	if (--lib_refs == 0)
+		git_libgit2_shutdown();
+	return rc;
+}

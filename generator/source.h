@@ -53,4 +53,12 @@ const char *tk_source_workdir(const tk_source *s);
 /* The content folder's path inside the repository ("content"). */
 const char *tk_source_content_path(const tk_source *s);
 
+/* Resolves rev in the repository at repo (NULL: around the current
+ * folder) to a commit id, hex, into out. Returns 0, TK_SOURCE_EARG for a
+ * name that is not there, or negative. */
+int tk_source_resolve(char out[41], const char *repo, const char *rev, tk_diag *d);
+/* The commits that the repository's tags name, as malloc'd hex ids in
+ * *ids (the caller frees each and the array), sorted by id. */
+int tk_source_tags(char ***ids, size_t *n, const char *repo, tk_diag *d);
+
 #endif

@@ -28,7 +28,7 @@
 #include "util.h"
 
 enum kind { K_INDEX, K_REGION, K_GROUP, K_VERSIONS, K_VERSION, K_SUBTASK, K_DIFF,
-	K_MONTH, K_THEMES, K_PAGE, K_404 };
+	K_MONTH, K_THEMES, K_SNAPSHOTS, K_PAGE, K_404 };
 
 typedef struct {
 	tk_view_page pub;
@@ -42,7 +42,9 @@ struct tk_view {
 	const tk_model *m;
 	const tk_value *strings;
 	const char *lang;       /* this view's language */
-	char prefix[8];         /* "" for the default language, else "sv/" */
+	char base[64];          /* "" for the current site, "versiot/<id>/" for a snapshot */
+	char prefix[80];        /* base, then "sv/" for a language but the default */
+	const tk_value *snapshots;      /* the snapshot list for versiot/, or NULL */
 	int fallbacks;          /* texts shown in Finnish for want of lang */
 	int dirty;
 	page *pages;
@@ -355,7 +357,7 @@ meas(tk_view *v, const tk_record *rec, const tk_group *g)
 
 int
 tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const char *lang,
-    int dirty)
+    const char *base, int dirty)
 {
 	tk_view *v = xcalloc(1, sizeof(*v));
 	const tk_site *site = tk_model_site(m);
@@ -364,8 +366,11 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 	v->m = m;
 	v->strings = strings;
 	v->lang = lang;
+	snprintf(v->base, sizeof(v->base), "%s", base ? base : "");
 	if (site->nlanguages && strcmp(site->languages[0], lang) != 0)
-		snprintf(v->prefix, sizeof(v->prefix), "%s/", lang);
+		snprintf(v->prefix, sizeof(v->prefix), "%s%s/", v->base, lang);
+	else
+		snprintf(v->prefix, sizeof(v->prefix), "%s", v->base);
 	v->dirty = dirty;
 	v->ngroups = tk_model_ngroups(m);
 	v->nrecords = tk_model_nrecords(m);
@@ -480,6 +485,14 @@ tk_view_set_history(tk_view *v, const tk_history *h)
 	v->history = h;
 }
 
+void
+tk_view_add_snapshots(tk_view *v, const tk_value *list)
+{
+	v->snapshots = list;
+	add(v, K_SNAPSHOTS, "snapshots", NULL, "versiot/index.html");
+}
+
+
 /* A forge link to a file at the build's commit, from site.yaml's
  * file_url template ({commit}, {path}); NULL without one. */
 static void
@@ -574,8 +587,8 @@ common(tk_view *v, const page *p, const char *title)
 		set_str(l, "code", code);
 		set_str(l, "name", name);
 		set_bool(l, "current", strcmp(code, v->lang) == 0);
-		set_fmt(l, "href", "%s%s%s%s", tk_value_get_str(tk_value_map_get(d, "asset_root"),
-		    NULL), i ? code : "", i ? "/" : "", p->pub.path + strlen(v->prefix));
+		set_fmt(l, "href", "%s%s%s%s%s", tk_value_get_str(tk_value_map_get(d, "asset_root"),
+		    NULL), v->base, i ? code : "", i ? "/" : "", p->pub.path + strlen(v->prefix));
 	}
 	x = set_new(d, "site", tk_value_map());
 	set_text(v, x, "title", &s->title);
@@ -608,6 +621,9 @@ common(tk_view *v, const page *p, const char *title)
 	set_str(x, "json", "data/luvut.json");
 	set_str(x, "csv", "data/luvut.csv");
 	set_str(x, "feed", "feed.xml");
+	set_bool(d, "is_snapshot", v->base[0] != '\0');
+	if (v->snapshots || v->base[0])
+		set_str(d, "snapshots_href", "versiot/index.html");
 
 	/* The main navigation, with the current section marked. */
 	nav = set_new(d, "nav", tk_value_list());
@@ -1700,6 +1716,15 @@ build_themes(tk_view *v, const page *p)
 }
 
 static tk_value *
+build_snapshots(tk_view *v, const page *p)
+{
+	tk_value *d = common(v, p, ui(v, "snapshots.title"));
+
+	tk_value_map_set(d, "snapshots", tk_value_copy(v->snapshots));
+	return d;
+}
+
+static tk_value *
 build_page(tk_view *v, const page *p)
 {
 	const tk_page *pg = p->obj;
@@ -1761,6 +1786,7 @@ tk_view_data(tk_view *v, size_t i)
 	case K_SUBTASK: d = build_subtask(v, p); break;
 	case K_MONTH: d = build_month(v, p); break;
 	case K_DIFF: d = build_diff(v, p); break;
+	case K_SNAPSHOTS: d = build_snapshots(v, p); break;
 	case K_THEMES: d = build_themes(v, p); break;
 	case K_PAGE: d = build_page(v, p); break;
 	default: d = common(v, p, ui(v, "notfound.title")); break;

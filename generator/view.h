@@ -17,12 +17,16 @@ typedef struct {
 
 /* Prepares the pages of m in language lang (one of the site's languages;
  * the first is the default, at the site's root, the others under
- * "<lang>/"). strings is the theme's interface strings for lang (borrowed,
+ * "<lang>/"), all under base ("" for the current site, "versiot/<id>/"
+ * for a snapshot; may be NULL). strings is the theme's interface strings for lang (borrowed,
  * may be NULL); the view borrows m, strings and lang. dirty says the
  * content had uncommitted edits. The caller frees *out. */
 int tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings,
-    const char *lang, int dirty);
+    const char *lang, const char *base, int dirty);
 void tk_view_free(tk_view *v);
+/* Adds the page versiot/index.html listing the snapshots (list
+ * borrowed: [{id, short, date, subject, href}…], newest first). */
+void tk_view_add_snapshots(tk_view *v, const tk_value *list);
 /* Gives organisation pages their submission history (borrowed; NULL for
  * none, as when the content has no commit). */
 void tk_view_set_history(tk_view *v, const tk_history *h);

@@ -72,6 +72,21 @@ expect_exit "build --rev older" 0 tk build --repo "$R" --rev "$first" --out "$W/
 check "the older commit's title" has "$W/old/index.html" "Pieni tilannekuva"
 check "the older commit's id" has "$W/old/index.html" "$first"
 
+# Snapshots: the site as it stood at each commit that changed the content.
+expect_exit "build --snapshots all" 0 tk build --repo "$R" --snapshots all --out "$W/snap"
+short1=$(echo "$first" | cut -c1-12)
+short2=$(echo "$second" | cut -c1-12)
+check "the first commit's snapshot has its own title" has "$W/snap/versiot/$short1/index.html" "Pieni tilannekuva"
+check "the second commit's snapshot has the new title" has "$W/snap/versiot/$short2/index.html" "Toinen otsikko"
+check "a snapshot names its commit" has "$W/snap/versiot/$short1/index.html" "title=\"$first\""
+check "a snapshot says it is archived and links to the current site" has "$W/snap/versiot/$short1/alueet/alpha/index.html" '<a href="../../../../index.html">'
+check "the list of snapshots, newest first" sh -c "grep -o 'versiot/[0-9a-f]*/index.html' '$W/snap/versiot/index.html' | tr '\n' ' ' | grep -qx 'versiot/$short2/index.html versiot/$short1/index.html '"
+expect_exit "build --snapshots with an unknown revision" 2 tk build --repo "$R" --snapshots nosuch --out "$W/snap2"
+git -C "$R" tag v1 "$first"
+expect_exit "build --snapshots tags" 0 tk build --repo "$R" --snapshots tags --out "$W/snap3"
+check "the tagged commit's snapshot" test -f "$W/snap3/versiot/$short1/index.html"
+check "only the tagged commit" sh -c "! test -e '$W/snap3/versiot/$short2'"
+
 # --worktree reads uncommitted edits; the committed build does not.
 sed -i 's/Toinen otsikko/Kolmas otsikko/' "$R/content/site.yaml"
 expect_exit "build --worktree" 0 tk build --repo "$R" --worktree --out "$W/wt"
