@@ -305,3 +305,16 @@ tk_out_kept(const tk_out *o)
 {
 	return o->kept;
 }
+
+int
+tk_out_failed(const tk_out *o)
+{
+	return o->failed;
+}
+
+void
+tk_out_add_counts(tk_out *o, size_t written, size_t kept)
+{
+	o->written += written;
+	o->kept += kept;
+}

@@ -26,6 +26,9 @@ void tk_out_abort(tk_out *o);
 size_t tk_out_written(const tk_out *o);
 size_t tk_out_kept(const tk_out *o);
 
+/* Adds files written and kept by another process into the same stage. */
+void tk_out_add_counts(tk_out *o, size_t written, size_t kept);
+
 /* Is relpath a safe relative path for the output? */
 int tk_out_path_ok(const char *relpath);
 

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "export.h"
@@ -231,12 +233,13 @@ dump(const char *dir, const char *path, const tk_value *data, tk_diag *d)
 	return rc;
 }
 
-/* One language's pages. */
+/* One language's pages: those whose index is part modulo nparts, so two
+ * processes can share the work. */
 static int
 render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char *lang,
-    const char *tdir, tk_buf *sitemap, tk_diag *d)
+    const char *tdir, tk_buf *sitemap, int part, int nparts, tk_diag *d)
 {
-	tk_value *strings = NULL;
+	tk_value *strings = NULL, *globals = NULL;
 	tk_tmpl_env *env = NULL;
 	tk_view *v = NULL;
 	tk_buf b = TK_BUF_INIT;
@@ -246,11 +249,13 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 	if (load_strings(&strings, opts->theme_dir, lang, d) < 0)
 		goto out;
 	env = tk_tmpl_env_new(tk_tmpl_dir_loader, (void *)tdir);
+	globals = tk_value_map();
+	tk_value_map_set(globals, "t", tk_value_copy(strings));
 	tk_view_new(&v, m, strings, lang, opts->base, opts->dirty);
 	tk_view_set_history(v, opts->history);
 	if (opts->snapshots)
 		tk_view_add_snapshots(v, opts->snapshots);
-	for (i = 0; i < tk_view_count(v); i++) {
+	for (i = (size_t)part; i < tk_view_count(v); i += (size_t)nparts) {
 		const tk_view_page *pg = tk_view_page_at(v, i);
 		const tk_tmpl *t;
 		tk_value *data;
@@ -264,9 +269,12 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 		}
 		data = tk_view_data(v, i);
 		tk_buf_reset(&b);
-		r = tk_tmpl_render(&b, env, t, data, d);
-		if (r == 0 && opts->dump_dir)
+		r = tk_tmpl_render_with(&b, env, t, data, globals, d);
+		if (r == 0 && opts->dump_dir) {
+			/* The dump shows all a template sees, the strings too. */
+			tk_value_map_set(data, "t", tk_value_copy(strings));
 			r = dump(opts->dump_dir, pg->path, data, d);
+		}
 		tk_value_free(data);
 		if (r < 0 || tk_out_write(o, pg->path, b.data ? b.data : "", b.len) < 0)
 			goto out;
@@ -276,9 +284,22 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 out:
 	tk_view_free(v);
 	tk_tmpl_env_free(env);
+	tk_value_free(globals);
 	tk_value_free(strings);
 	tk_buf_free(&b);
 	return rc;
+}
+
+/* How many processes render pages: TK_JOBS, else 2 when the machine has
+ * more than one processor. */
+static int
+jobs(void)
+{
+	const char *e = getenv("TK_JOBS");
+
+	if (e && *e)
+		return atoi(e) > 1 ? 2 : 1;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 }
 
 int
@@ -289,7 +310,9 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	char *sdir = xasprintf("%s/static", opts->theme_dir);
 	tk_buf b = TK_BUF_INIT, sitemap = TK_BUF_INIT;
 	size_t i;
-	int rc = -1;
+	pid_t pid = -1;
+	size_t before[2] = { 0, 0 };
+	int rc = -1, r, part, nparts, status, fds[2] = { -1, -1 };
 
 	if (opts->dump_dir && mkdir(opts->dump_dir, 0755) != 0 && errno != EEXIST) {
 		tk_diag_error(d, opts->dump_dir, 0, 0, "cannot create: %s", strerror(errno));
@@ -297,11 +320,47 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	}
 	tk_buf_puts(&sitemap, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-	if (site->nlanguages == 0 && render_lang(m, o, opts, "fi", tdir, &sitemap, d) < 0)
+	/* Pages are independent: a second process renders every other one.
+	 * Each writes its own files; the output is the same either way. */
+	if (jobs() > 1 && pipe(fds) == 0) {
+		fflush(stdout);
+		fflush(stderr);
+		before[0] = tk_out_written(o);
+		before[1] = tk_out_kept(o);
+		if ((pid = fork()) < 0) {
+			close(fds[0]);
+			close(fds[1]);
+		}
+	}
+	part = pid == 0 ? 1 : 0;
+	nparts = pid >= 0 ? 2 : 1;
+	r = 0;
+	if (site->nlanguages == 0)
+		r = render_lang(m, o, opts, "fi", tdir, &sitemap, part, nparts, d);
+	for (i = 0; r == 0 && i < site->nlanguages; i++)
+		r = render_lang(m, o, opts, site->languages[i], tdir, &sitemap, part, nparts, d);
+	if (pid == 0) {
+		/* Tell the parent what this process wrote, for its report. */
+		size_t counts[2] = { tk_out_written(o) - before[0], tk_out_kept(o) - before[1] };
+		ssize_t w = write(fds[1], counts, sizeof(counts));
+
+		fflush(stderr);
+		_exit(r == 0 && w == (ssize_t)sizeof(counts) ? 0 : 1);
+	}
+	if (pid > 0) {
+		size_t counts[2] = { 0, 0 };
+
+		close(fds[1]);
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0) {
+			tk_diag_error(d, NULL, 0, 0, "a page failed to render (above)");
+			r = -1;
+		} else if (read(fds[0], counts, sizeof(counts)) == (ssize_t)sizeof(counts))
+			tk_out_add_counts(o, counts[0], counts[1]);
+		close(fds[0]);
+	}
+	if (r < 0)
 		goto out;
-	for (i = 0; i < site->nlanguages; i++)
-		if (render_lang(m, o, opts, site->languages[i], tdir, &sitemap, d) < 0)
-			goto out;
 	tk_buf_puts(&sitemap, "</urlset>\n");
 	if (opts->base) {
 		rc = 0;

@@ -1066,8 +1066,15 @@ int
 tk_tmpl_render(tk_buf *out, tk_tmpl_env *env, const tk_tmpl *t, const tk_value *data,
     tk_diag *d)
 {
+	return tk_tmpl_render_with(out, env, t, data, NULL, d);
+}
+
+int
+tk_tmpl_render_with(tk_buf *out, tk_tmpl_env *env, const tk_tmpl *t, const tk_value *data,
+    const tk_value *globals, tk_diag *d)
+{
 	rstate rs;
-	ctx root;
+	ctx base, root;
 	int rc;
 
 	memset(&rs, 0, sizeof(rs));
@@ -1075,11 +1082,14 @@ tk_tmpl_render(tk_buf *out, tk_tmpl_env *env, const tk_tmpl *t, const tk_value *
 	rs.env = env;
 	rs.d = d;
 	rs.pending = 1;
+	/* Globals sit below the data, so names the data lacks resolve there. */
+	base.v = globals;
+	base.up = NULL;
 	root.v = data;
-	root.up = NULL;
+	root.up = globals ? &base : NULL;
 	/* Make sure out is a string even when nothing is written. */
 	tk_buf_put(out, "", 0);
-	rc = render_nodes(&rs, t, t->root.first, data ? &root : NULL, NULL);
+	rc = render_nodes(&rs, t, t->root.first, data ? &root : globals ? &base : NULL, NULL);
 	tk_buf_free(&rs.indent);
 	return rc;
 }

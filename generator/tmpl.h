@@ -84,6 +84,11 @@ int tk_tmpl_env_get(const tk_tmpl **out, tk_tmpl_env *env, const char *name,
  * negative; out then holds partial output that the caller discards. */
 int tk_tmpl_render(tk_buf *out, tk_tmpl_env *env, const tk_tmpl *t,
     const tk_value *data, tk_diag *d);
+/* The same with globals (borrowed, may be NULL) below data on the context
+ * stack: names data lacks resolve there. A site passes its interface
+ * strings so, instead of copying them into every page's data. */
+int tk_tmpl_render_with(tk_buf *out, tk_tmpl_env *env, const tk_tmpl *t,
+    const tk_value *data, const tk_value *globals, tk_diag *d);
 
 /* The tree. Nodes are borrowed from their template. */
 typedef enum {

@@ -45,6 +45,7 @@ struct tk_view {
 	char base[64];          /* "" for the current site, "versiot/<id>/" for a snapshot */
 	char prefix[80];        /* base, then "sv/" for a language but the default */
 	const tk_value *snapshots;      /* the snapshot list for versiot/, or NULL */
+	const char *band_label[4];      /* looked up once */
 	int fallbacks;          /* texts shown in Finnish for want of lang */
 	int dirty;
 	page *pages;
@@ -234,10 +235,11 @@ days_from_civil(int y, int m, int d)
 static tk_value *
 cell(tk_view *v, int pct)
 {
+	static const char band_class[4][3] = { "b0", "b1", "b2", "b3" };
 	const tk_site *s = tk_model_site(v->m);
 	tk_value *c = tk_value_map();
-	int band = tk_fig_band(s->bands, pct);
-	char key[32];
+	int band = tk_fig_band(s->bands, pct), n;
+	char key[32], text[8];
 
 	if (pct < 0) {
 		tk_value_map_set(c, "pct", tk_value_null());
@@ -247,11 +249,22 @@ cell(tk_view *v, int pct)
 		set_bool(c, "has", 0);
 		return c;
 	}
+	/* Thousands of cells per build: no printf, labels looked up once. */
 	set_num(c, "pct", pct);
-	set_fmt(c, "text", "%d %%", pct);
-	set_fmt(c, "band", "b%d", band);
-	snprintf(key, sizeof(key), "band.b%d", band);
-	set_str(c, "band_label", ui(v, key));
+	n = 0;
+	if (pct >= 100)
+		text[n++] = (char)('0' + pct / 100);
+	if (pct >= 10)
+		text[n++] = (char)('0' + pct / 10 % 10);
+	text[n++] = (char)('0' + pct % 10);
+	memcpy(text + n, " %", 3);
+	tk_value_map_set(c, "text", tk_value_strn(text, (size_t)n + 2));
+	tk_value_map_set(c, "band", tk_value_strn(band_class[band], 2));
+	if (v->band_label[band] == NULL) {
+		snprintf(key, sizeof(key), "band.b%d", band);
+		v->band_label[band] = ui(v, key);
+	}
+	set_str(c, "band_label", v->band_label[band]);
 	set_bool(c, "has", 1);
 	return c;
 }
@@ -653,8 +666,6 @@ common(tk_view *v, const page *p, const char *title)
 		set_text(v, it, "label", &pg->title);
 		set_bool(it, "current", p->kind == K_PAGE && p->obj == pg);
 	}
-	if (v->strings)
-		tk_value_map_set(d, "t", tk_value_copy(v->strings));
 	return d;
 }
 
