@@ -54,6 +54,7 @@ for way in $ways; do
 	fi
 	suite "$way cli" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_cli.sh
 	suite "$way history" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_history.sh
+	suite "$way ci-examples" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_ci_examples.sh
 	suite "$way golden" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_golden.sh
 	# The bundled content against the published 10/2021 tables (a full
 	# build: not under valgrind, where it would take minutes).
