@@ -25,9 +25,8 @@ tk_cli_usage_error(const char *fmt, ...)
 	fputs("\n", stderr);
 }
 
-/* Takes "--opt VALUE" or "--opt=VALUE". */
-static int
-value(int argc, char **argv, int *i, const char *name, const char **out)
+int
+tk_cli_value(int argc, char **argv, int *i, const char *name, const char **out)
 {
 	size_t n = strlen(name);
 
@@ -69,17 +68,17 @@ tk_cli_parse(tk_cli_opts *o, int argc, char **argv, const char *usage)
 			o->quiet = 1;
 			continue;
 		}
-		if ((r = value(argc, argv, &i, "--repo", &o->src.repo)) ||
-		    (r = value(argc, argv, &i, "--rev", &o->src.rev)) ||
-		    (r = value(argc, argv, &i, "--content", &o->src.content)) ||
-		    (r = value(argc, argv, &i, "--theme", &o->theme)) ||
-		    (r = value(argc, argv, &i, "--out", &o->out)) ||
-		    (r = value(argc, argv, &i, "--dump-data", &o->dump))) {
+		if ((r = tk_cli_value(argc, argv, &i, "--repo", &o->src.repo)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--rev", &o->src.rev)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--content", &o->src.content)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--theme", &o->theme)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--out", &o->out)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--dump-data", &o->dump))) {
 			if (r < 0)
 				return TK_EXIT_USAGE;
 			continue;
 		}
-		if ((r = value(argc, argv, &i, "--snapshots", &snap))) {
+		if ((r = tk_cli_value(argc, argv, &i, "--snapshots", &snap))) {
 			if (r < 0)
 				return TK_EXIT_USAGE;
 			if (o->nsnapshots == sizeof(o->snapshots) / sizeof(o->snapshots[0])) {

@@ -29,6 +29,10 @@ int tk_cli_parse(tk_cli_opts *o, int argc, char **argv, const char *usage);
 /* The theme folder: --theme, else themes/default in the repository, else
  * the default theme installed with tiekartta. The caller frees it. */
 char *tk_cli_theme(const tk_cli_opts *o, const tk_source *src);
+/* Takes option name at argv[*i] as "--opt VALUE" or "--opt=VALUE": returns
+ * 1 and sets *out (advancing *i past a separate value), 0 when argv[*i] is
+ * another option, or -1 after reporting a missing value. */
+int tk_cli_value(int argc, char **argv, int *i, const char *name, const char **out);
 /* Prints "tiekartta: " and the message to stderr. */
 void tk_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -26,27 +26,6 @@ static const char usage[] =
 	"Exit status: 0 written, 1 content errors, 2 usage, 3 internal or I/O.\n";
 
 static int
-value(int argc, char **argv, int *i, const char *name, const char **out)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return 0;
-	if (argv[*i][n] == '=') {
-		*out = argv[*i] + n + 1;
-		return 1;
-	}
-	if (argv[*i][n] != '\0')
-		return 0;
-	if (*i + 1 >= argc) {
-		tk_cli_usage_error("%s needs a value", name);
-		return -1;
-	}
-	*out = argv[++*i];
-	return 1;
-}
-
-static int
 parse(tk_source_opts *o, int argc, char **argv)
 {
 	int i, r;
@@ -61,9 +40,9 @@ parse(tk_source_opts *o, int argc, char **argv)
 			o->worktree = 1;
 			continue;
 		}
-		if ((r = value(argc, argv, &i, "--repo", &o->repo)) ||
-		    (r = value(argc, argv, &i, "--rev", &o->rev)) ||
-		    (r = value(argc, argv, &i, "--content", &o->content))) {
+		if ((r = tk_cli_value(argc, argv, &i, "--repo", &o->repo)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--rev", &o->rev)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--content", &o->content))) {
 			if (r < 0)
 				return TK_EXIT_USAGE;
 			continue;

@@ -41,28 +41,6 @@ typedef struct {
 	int format;
 } opts;
 
-/* Takes "--opt VALUE" or "--opt=VALUE"; 1 taken, 0 not this option, -1 error. */
-static int
-value(int argc, char **argv, int *i, const char *name, const char **out)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return 0;
-	if (argv[*i][n] == '=') {
-		*out = argv[*i] + n + 1;
-		return 1;
-	}
-	if (argv[*i][n] != '\0')
-		return 0;
-	if (*i + 1 >= argc) {
-		tk_cli_usage_error("%s needs a value; see 'tiekartta diff --help'", name);
-		return -1;
-	}
-	*out = argv[++*i];
-	return 1;
-}
-
 /* Returns 0, TK_EXIT_USAGE after saying why, or -1 after printing help. */
 static int
 parse(opts *o, int argc, char **argv)
@@ -82,10 +60,10 @@ parse(opts *o, int argc, char **argv)
 			o->src.worktree = 1;
 			continue;
 		}
-		if ((r = value(argc, argv, &i, "--format", &fmt)) ||
-		    (r = value(argc, argv, &i, "--repo", &o->src.repo)) ||
-		    (r = value(argc, argv, &i, "--rev", &o->src.rev)) ||
-		    (r = value(argc, argv, &i, "--content", &o->src.content))) {
+		if ((r = tk_cli_value(argc, argv, &i, "--format", &fmt)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--repo", &o->src.repo)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--rev", &o->src.rev)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--content", &o->src.content))) {
 			if (r < 0)
 				return TK_EXIT_USAGE;
 			continue;

@@ -234,27 +234,6 @@ width_of(const char *s)
 /* ---- the command line ---- */
 
 static int
-value(int argc, char **argv, int *i, const char *name, const char **out)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return 0;
-	if (argv[*i][n] == '=') {
-		*out = argv[*i] + n + 1;
-		return 1;
-	}
-	if (argv[*i][n] != '\0')
-		return 0;
-	if (*i + 1 >= argc) {
-		tk_cli_usage_error("%s needs a value", name);
-		return -1;
-	}
-	*out = argv[++*i];
-	return 1;
-}
-
-static int
 parse(opts *o, int argc, char **argv)
 {
 	const char *format = NULL;
@@ -268,10 +247,10 @@ parse(opts *o, int argc, char **argv)
 			fputs(usage, stdout);
 			return -1;
 		}
-		if ((r = value(argc, argv, &i, "--actor", &o->actor)) ||
-		    (r = value(argc, argv, &i, "--format", &format)) ||
-		    (r = value(argc, argv, &i, "--repo", &o->repo)) ||
-		    (r = value(argc, argv, &i, "--content", &o->content))) {
+		if ((r = tk_cli_value(argc, argv, &i, "--actor", &o->actor)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--format", &format)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--repo", &o->repo)) ||
+		    (r = tk_cli_value(argc, argv, &i, "--content", &o->content))) {
 			if (r < 0)
 				return TK_EXIT_USAGE;
 			continue;
