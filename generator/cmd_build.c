@@ -200,7 +200,9 @@ tk_cmd_build(int argc, char **argv)
 		rc = r == TK_SOURCE_EARG ? TK_EXIT_USAGE : TK_EXIT_IO;
 		goto out;
 	}
-	cache = tk_parse_cache_new();
+	/* Snapshots parse many commits: share the parsed files by blob id. */
+	if (o.nsnapshots)
+		cache = tk_parse_cache_new();
 	if (tk_model_load(&m, src, cache, d) < 0) {
 		fprintf(stderr, "tiekartta: %d error%s; the site was not changed\n",
 		    tk_diag_errors(d), tk_diag_errors(d) == 1 ? "" : "s");

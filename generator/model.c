@@ -1449,6 +1449,11 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 		qsort(m->pages, m->npages, sizeof(*m->pages), cmp_page);
 	free(road);
 	free(stat);
+	/* The model holds copies in its arena: parsed trees that no other
+	 * build will share can go now, so memory stays that of the model. */
+	tk_parse_cache_free(m->own_cache);
+	m->own_cache = NULL;
+	m->cache = NULL;
 	*out = m;
 	return c.errors || tk_diag_errors(d) ? -1 : 0;
 }
