@@ -198,5 +198,14 @@ check "the missing string is named with its place" has "$W/err" "$W/theme/string
 # versions list links none).
 check "no diff page with one version" sh -c "! ls '$W/loose-out/tiekartta/muutokset' 2>/dev/null"
 
+# --dump-data: each page's view data as JSON, and the page shows it.
+tk build --repo "$W/loose" --content . --out "$W/dump-site" --dump-data "$W/dump" -q 2>/dev/null
+check "--dump-data writes the view data of every page" test -f "$W/dump/alueet/alpha/index.html.json"
+check "the dump is valid JSON" python3 -m json.tool "$W/dump/alueet/alpha/index.html.json" >/dev/null
+ete=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["overall"]["eteneminen"]["text"])' "$W/dump/alueet/alpha/index.html.json")
+check "alpha 11/2021 eteneminen in the dump is 50 % (worked out by hand)" test "$ete" = "50 %"
+check "and the page shows that figure" has "$W/dump-site/alueet/alpha/index.html" "<span class=\"pct b2\">$ete<span class=\"band-label\"> (50–75 %)</span></span>"
+check "the dump holds the interface strings the template sees" grep -q '"skip"' "$W/dump/index.html.json"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
