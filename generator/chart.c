@@ -16,12 +16,15 @@ esc(tk_buf *b, const char *s)
 	tk_buf_put_html(b, s ? s : "", s ? strlen(s) : 0);
 }
 
+/* role is "img" for a picture, "group" for a chart holding links (an
+ * image may not contain interactive elements). */
 static void
-open_svg(tk_buf *b, const char *id, int w, int h, const char *title, const char *desc)
+open_svg(tk_buf *b, const char *role, const char *id, int w, int h, const char *title,
+    const char *desc)
 {
 	tk_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-	    "width=\"%d\" height=\"%d\" role=\"img\" class=\"chart\" "
-	    "aria-labelledby=\"%s-t %s-d\"><title id=\"%s-t\">", w, h, w, h, id, id, id);
+	    "width=\"%d\" height=\"%d\" role=\"%s\" class=\"chart\" "
+	    "aria-labelledby=\"%s-t %s-d\"><title id=\"%s-t\">", w, h, w, h, role, id, id, id);
 	esc(b, title);
 	tk_buf_printf(b, "</title><desc id=\"%s-d\">", id);
 	esc(b, desc);
@@ -37,7 +40,7 @@ tk_chart_bars(tk_buf *b, const char *id, const char *title, const char *desc,
 	int h = (int)n * row + 30;
 	size_t i;
 
-	open_svg(b, id, left + width + 60, h, title, desc);
+	open_svg(b, "img", id, left + width + 60, h, title, desc);
 	/* The scale: 0, 25, 50, 75, 100 %. */
 	for (i = 0; i <= 4; i++) {
 		int x = left + (int)i * width / 4;
@@ -97,7 +100,7 @@ tk_chart_lines(tk_buf *b, const char *id, const char *title, const char *desc,
 	int step = np > 1 ? w / (int)(np - 1) : w;
 	size_t i, k;
 
-	open_svg(b, id, left + w + 20, top + h + 40 + 18 * (int)ns, title, desc);
+	open_svg(b, "img", id, left + w + 20, top + h + 40 + 18 * (int)ns, title, desc);
 	for (i = 0; i <= 4; i++) {
 		int y = top + h - (int)i * h / 4;
 
@@ -166,7 +169,7 @@ tk_chart_tilemap(tk_buf *b, const char *id, const char *title, const char *desc,
 		if (t[i].row + 1 > rows)
 			rows = t[i].row + 1;
 	}
-	open_svg(b, id, cols * (size + gap), rows * (size + gap), title, desc);
+	open_svg(b, "group", id, cols * (size + gap), rows * (size + gap), title, desc);
 	for (i = 0; i < n; i++) {
 		int x = t[i].col * (size + gap), y = t[i].row * (size + gap);
 		int band = tk_fig_band(bands, t[i].pct);

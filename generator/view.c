@@ -1803,6 +1803,7 @@ tk_view_data(tk_view *v, size_t i)
 	default: d = common(v, p, ui(v, "notfound.title")); break;
 	}
 	set_str(d, "kind", p->pub.template);
+	set_bool(d, "is_home", p->kind == K_INDEX);
 	set_bool(d, "finnish_only", v->fallbacks > 0);
 	add_has_flags(d);
 	return d;

@@ -63,5 +63,9 @@ for way in $ways; do
 		suite "$way diff-cli" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_diff_cli.sh
 	fi
 done
+# The site in a real browser (Chromium, axe-core, the Nu HTML Checker), once.
+case " $ways " in *" plain "*)
+	suite "browser" env TK="$(pwd)/$B/tiekartta" sh tests/browser/run.sh ;;
+esac
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

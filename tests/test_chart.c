@@ -53,6 +53,8 @@ main(void)
 	tk_buf_reset(&b);
 
 	tk_chart_tilemap(&b, "m", "Kartta", "Kuvaus", t, 2, bands, "ei tietoa");
+	tk_check_has("map: a group, not an image, since it holds links", b.data,
+	    "role=\"group\" class=\"chart\" aria-labelledby=\"m-t m-d\"");
 	tk_check_has("map: names break after the hyphen", b.data,
 	    "Pohjois-<tspan x=\"38\" dy=\"12\">Karjala</tspan>");
 	tk_check_has("map: 76 % is over 75", b.data, "<rect class=\"b3\"");
