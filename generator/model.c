@@ -495,9 +495,10 @@ load_site(ctx *c, const tk_ynode *root)
 		s->deadline_day = (int)v;
 	boolean(c, tk_yaml_get(root, "example_data"), "example_data", &s->example_data);
 	if ((s->base_url = opt_str(c, root, "base_url")) != NULL &&
-	    strncmp(s->base_url, "https://", 8) != 0 && strncmp(s->base_url, "http://", 7) != 0)
-		err(c, tk_yaml_get(root, "base_url"), "'base_url' must start with https:// "
-		    "or http://");
+	    ((strncmp(s->base_url, "https://", 8) != 0 && strncmp(s->base_url, "http://", 7) != 0) ||
+	    s->base_url[strlen(s->base_url) - 1] != '/' || strpbrk(s->base_url, "\"<> ") != NULL))
+		err(c, tk_yaml_get(root, "base_url"), "'base_url' must be an address that starts "
+		    "with https:// or http:// and ends with '/', like https://tilannekuva.example.fi/");
 	s->maintainers = str_list(c, tk_yaml_get(root, "maintainers"), "maintainers",
 	    &s->nmaintainers);
 	if ((n = tk_yaml_get(root, "forge")) != NULL && !tk_yaml_is_null(n) &&

@@ -582,6 +582,12 @@ common(tk_view *v, const page *p, const char *title)
 	size_t i;
 
 	set_root(v, d, p->pub.path);
+	/* A server shows 404.html at any depth: there relative links would
+	 * break, so it links from the site's address when that is known. */
+	if (p->kind == K_404 && s->base_url) {
+		set_str(d, "asset_root", s->base_url);
+		set_fmt(d, "root", "%s%s", s->base_url, v->prefix);
+	}
 	set_str(d, "path", p->pub.path);
 	set_str(d, "title", title);
 	set_str(d, "lang", v->lang);

@@ -207,5 +207,17 @@ check "alpha 11/2021 eteneminen in the dump is 50 % (worked out by hand)" test "
 check "and the page shows that figure" has "$W/dump-site/alueet/alpha/index.html" "<span class=\"pct b2\">$ete<span class=\"band-label\"> (50–75 %)</span></span>"
 check "the dump holds the interface strings the template sees" grep -q '"skip"' "$W/dump/index.html.json"
 
+# With base_url, the 404 page links absolutely (it is served at any depth),
+# and the sitemap and feed use the address.
+printf 'base_url: https://tk.example.fi/\n' >> "$W/loose/site.yaml"
+tk build --repo "$W/loose" --content . --out "$W/base-site" -q 2>/dev/null
+check "404 links from the site's address" has "$W/base-site/404.html" 'href="https://tk.example.fi/tyyli.css"'
+check "sitemap addresses are absolute" has "$W/base-site/sitemap.xml" "<loc>https://tk.example.fi/alueet/alpha/</loc>"
+printf 'base_url: tk.example.fi\n' > "$W/bad-base.yaml"
+sed -i 's|^base_url: .*|base_url: tk.example.fi|' "$W/loose/site.yaml"
+expect_exit "a base_url without a scheme is refused" 1 tk check --repo "$W/loose" --content .
+check "the base_url message" has "$W/err" "'base_url' must be an address that starts with https:// or http:// and ends with '/'"
+sed -i '/^base_url:/d' "$W/loose/site.yaml"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
