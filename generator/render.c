@@ -337,7 +337,9 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	r = 0;
 	if (site->nlanguages == 0)
 		r = render_lang(m, o, opts, "fi", tdir, &sitemap, part, nparts, d);
-	for (i = 0; r == 0 && i < site->nlanguages; i++)
+	/* A snapshot keeps the default language only: the record of what the
+	 * site said, at a third of the cost. */
+	for (i = 0; r == 0 && i < site->nlanguages && (i == 0 || !opts->base); i++)
 		r = render_lang(m, o, opts, site->languages[i], tdir, &sitemap, part, nparts, d);
 	if (pid == 0) {
 		/* Tell the parent what this process wrote, for its report. */

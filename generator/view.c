@@ -593,7 +593,7 @@ common(tk_view *v, const page *p, const char *title)
 	set_str(d, "lang", v->lang);
 	/* The same page in every language of the site. */
 	x = set_new(d, "languages", tk_value_list());
-	for (i = 0; i < s->nlanguages; i++) {
+	for (i = 0; i < s->nlanguages && (i == 0 || v->base[0] == '\0'); i++) {
 		static const char *const names[][2] = { { "fi", "Suomi" }, { "sv", "Svenska" },
 			{ "en", "English" } };
 		const char *code = s->languages[i], *name = code;
