@@ -245,9 +245,10 @@ tk_cmd_build(int argc, char **argv)
 		ro.snapshots = snaps;
 	}
 	if (tk_render_site(m, out, &ro, d) < 0) {
+		/* A failed write is I/O; a theme's mistake is a content error. */
+		rc = tk_out_failed(out) || !tk_diag_errors(d) ? TK_EXIT_IO : TK_EXIT_CONTENT;
 		tk_out_abort(out);
 		fprintf(stderr, "tiekartta: the build failed; the site was not changed\n");
-		rc = tk_diag_errors(d) ? TK_EXIT_CONTENT : TK_EXIT_IO;
 		goto out;
 	}
 	written = tk_out_written(out);

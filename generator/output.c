@@ -313,6 +313,12 @@ tk_out_failed(const tk_out *o)
 }
 
 void
+tk_out_fail(tk_out *o)
+{
+	o->failed = 1;
+}
+
+void
 tk_out_add_counts(tk_out *o, size_t written, size_t kept)
 {
 	o->written += written;

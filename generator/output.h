@@ -26,6 +26,11 @@ void tk_out_abort(tk_out *o);
 size_t tk_out_written(const tk_out *o);
 size_t tk_out_kept(const tk_out *o);
 
+/* Did a write fail (disk full, permissions)? tk_out_fail marks a failure
+ * seen by another process writing into the same stage. */
+int tk_out_failed(const tk_out *o);
+void tk_out_fail(tk_out *o);
+
 /* Adds files written and kept by another process into the same stage. */
 void tk_out_add_counts(tk_out *o, size_t written, size_t kept);
 

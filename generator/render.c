@@ -347,7 +347,8 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		ssize_t w = write(fds[1], counts, sizeof(counts));
 
 		fflush(stderr);
-		_exit(r == 0 && w == (ssize_t)sizeof(counts) ? 0 : 1);
+		/* 3 says a write failed, so the parent reports an I/O error. */
+		_exit(tk_out_failed(o) ? 3 : r == 0 && w == (ssize_t)sizeof(counts) ? 0 : 1);
 	}
 	if (pid > 0) {
 		size_t counts[2] = { 0, 0 };
@@ -355,7 +356,10 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		close(fds[1]);
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 		    WEXITSTATUS(status) != 0) {
-			tk_diag_error(d, NULL, 0, 0, "a page failed to render (above)");
+			if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+				tk_out_fail(o);
+			else
+				tk_diag_error(d, NULL, 0, 0, "a page failed to render (above)");
 			r = -1;
 		} else if (read(fds[0], counts, sizeof(counts)) == (ssize_t)sizeof(counts))
 			tk_out_add_counts(o, counts[0], counts[1]);

@@ -165,32 +165,33 @@ walk_dir(tk_source *s, const char *dir, const char *rel, tk_diag *d)
 static int
 open_commit(tk_source *s, const char *rev, tk_diag *d)
 {
+	const char *name = rev ? rev : "HEAD";
+	git_reference *ref = NULL, *res = NULL;
+	char id[41];
 	git_object *obj = NULL;
 	git_commit *commit = NULL;
 	git_tree *root = NULL;
 	git_tree_entry *te = NULL;
 	int rc = -1;
 
-	if (git_revparse_single(&obj, s->repo, rev ? rev : "HEAD") < 0) {
-		git_reference *ref = NULL, *res = NULL;
-		char msg[512], id[41];
-
-		snprintf(msg, sizeof(msg), "%s", git_msg());
-		/* A name that exists but whose commit cannot be read is a damaged
-		 * repository (exit 3), not a mistyped revision (exit 2). */
-		if (git_reference_dwim(&ref, s->repo, rev ? rev : "HEAD") == 0 &&
-		    git_reference_resolve(&res, ref) == 0) {
+	/* A reference is looked up by hand: a name that exists but whose
+	 * commit cannot be read is a damaged repository (exit 3), not a
+	 * mistyped revision (exit 2); and libgit2 1.5's revparse leaks when
+	 * the object is missing. */
+	if (git_reference_dwim(&ref, s->repo, name) == 0 &&
+	    git_reference_resolve(&res, ref) == 0) {
+		if (git_object_lookup(&obj, s->repo, git_reference_target(res),
+		    GIT_OBJECT_ANY) < 0) {
 			git_oid_tostr(id, sizeof(id), git_reference_target(res));
 			tk_diag_error(d, NULL, 0, 0, "revision '%s' names commit %s, which cannot "
-			    "be read: %s; the repository is damaged, see 'git fsck'",
-			    rev ? rev : "HEAD", id, msg);
-		} else {
-			tk_diag_error(d, NULL, 0, 0, "cannot resolve revision '%s': %s",
-			    rev ? rev : "HEAD", msg);
-			rc = TK_SOURCE_EARG;
+			    "be read: %s; the repository is damaged, see 'git fsck'", name, id,
+			    git_msg());
+			goto out;
 		}
-		git_reference_free(res);
-		git_reference_free(ref);
+	} else if (git_revparse_single(&obj, s->repo, name) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot resolve revision '%s': %s", name,
+		    git_msg());
+		rc = TK_SOURCE_EARG;
 		goto out;
 	}
 	if (git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
@@ -231,6 +232,8 @@ out:
 	git_tree_free(root);
 	git_commit_free(commit);
 	git_object_free(obj);
+	git_reference_free(res);
+	git_reference_free(ref);
 	return rc;
 }
 

@@ -15,6 +15,7 @@ typedef struct node {
 	tk_ynode pub;
 	size_t weight;          /* nodes in this subtree, counting alias expansions */
 	int height;             /* levels in this subtree, 1 for a scalar */
+	int open;               /* a collection whose end has not come yet */
 	size_t cap;
 	struct node *next_alloc;
 } node;
@@ -280,6 +281,15 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 				    (const char *)ev.data.alias.anchor);
 				goto out;
 			}
+			/* An alias inside the node it names would make the tree a
+			 * cycle that every walk of it follows for ever. */
+			if (a->n->open) {
+				tk_diag_error(d, path, (int)ev.start_mark.line + 1,
+				    (int)ev.start_mark.column + 1, "alias '*%s' is inside the "
+				    "node it names; data cannot contain itself",
+				    (const char *)ev.data.alias.anchor);
+				goto out;
+			}
 			n = a->n;
 			break;
 		}
@@ -318,6 +328,7 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
 			n = stack[--depth];
+			n->open = 0;
 			if (n->pub.kind == TK_YAML_MAP && check_dup_keys(&n->pub, path, d) < 0)
 				goto out;
 			break;
@@ -369,6 +380,7 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 			}
 		} else if (n) {
 			total++;
+			n->open = 1;
 			stack[depth++] = n;
 		}
 		yaml_event_delete(&ev);

@@ -120,6 +120,10 @@ test_aliases(void)
 	tk_buf_free(&bomb);
 	expect_error("unknown alias", "a: *nope\n", 9, NULL,
 	    "t.yaml:1:4: error: unknown alias '*nope'; define the anchor first");
+	/* Found by fuzzing: a cycle sent tk_value_from_yaml into endless recursion. */
+	expect_error("alias inside its own node", "a: &x [1, {b: *x}]\n", 19, NULL,
+	    "t.yaml:1:15: error: alias '*x' is inside the node it names; data cannot "
+	    "contain itself");
 }
 
 static void

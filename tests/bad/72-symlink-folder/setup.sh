@@ -1,2 +1,0 @@
-ln -s alpha content/status/gamma
-git add content
