@@ -467,7 +467,9 @@ load_site(ctx *c, const tk_ynode *root)
 {
 	static const char *const keys[] = { "title", "languages", "target_date",
 		"deadline_day", "example_data", "maintainers", "forge", "phases", "bands",
-		"base_url", NULL };
+		"base_url", "accessibility", NULL };
+	static const char *const akeys[] = { "feedback", "conformance", "prepared",
+		"reviewed", "issues", NULL };
 	static const char *const fkeys[] = { "commit_url", "file_url", NULL };
 	static const char *const pkeys[] = { "number", "title", "start", NULL };
 	tk_site *s = &c->m->site;
@@ -522,6 +524,36 @@ load_site(ctx *c, const tk_ynode *root)
 			if (tk_yaml_get(p, "start"))
 				date(c, tk_yaml_get(p, "start"), "start", &ph->start);
 			s->nphases++;
+		}
+	}
+	if ((n = tk_yaml_get(root, "accessibility")) != NULL && !tk_yaml_is_null(n) &&
+	    want(c, n, TK_YAML_MAP, "'accessibility'") == 0) {
+		const tk_ynode *a;
+
+		check_keys(c, n, "'accessibility'", akeys);
+		s->accessibility.feedback = str(c, req(c, n, "feedback", "'accessibility'"),
+		    "feedback");
+		if (s->accessibility.feedback && strchr(s->accessibility.feedback, '@') == NULL)
+			err(c, tk_yaml_get(n, "feedback"), "'feedback' must be an e-mail address");
+		s->accessibility.conformance = opt_str(c, n, "conformance");
+		if (s->accessibility.conformance &&
+		    strcmp(s->accessibility.conformance, "full") != 0 &&
+		    strcmp(s->accessibility.conformance, "partial") != 0 &&
+		    strcmp(s->accessibility.conformance, "none") != 0)
+			err(c, tk_yaml_get(n, "conformance"), "'conformance' must be full, partial "
+			    "or none");
+		date(c, req(c, n, "prepared", "'accessibility'"), "prepared",
+		    &s->accessibility.prepared);
+		if ((a = tk_yaml_get(n, "reviewed")) != NULL)
+			date(c, a, "reviewed", &s->accessibility.reviewed);
+		if ((a = tk_yaml_get(n, "issues")) != NULL && !tk_yaml_is_null(a) &&
+		    want(c, a, TK_YAML_SEQ, "'issues'") == 0) {
+			s->accessibility.issues = tk_arena_alloc(c->m->arena,
+			    (a->n + 1) * sizeof(*s->accessibility.issues));
+			for (i = 0; i < a->n; i++)
+				if (text(c, a->kids[i], "issues",
+				    &s->accessibility.issues[s->accessibility.nissues]) == 0)
+					s->accessibility.nissues++;
 		}
 	}
 	if ((n = tk_yaml_get(root, "bands")) != NULL && want(c, n, TK_YAML_SEQ, "'bands'") == 0) {

@@ -185,6 +185,14 @@ typedef struct {
 	tk_phase *phases;
 	size_t nphases;
 	int bands[3];
+	/* The accessibility statement (law 306/2019); feedback NULL: none. */
+	struct {
+		const char *feedback;   /* an e-mail address for feedback */
+		const char *conformance;        /* "full", "partial" or "none" */
+		tk_date prepared, reviewed;
+		tk_text *issues;        /* known shortcomings */
+		size_t nissues;
+	} accessibility;
 } tk_site;
 
 typedef struct tk_model tk_model;

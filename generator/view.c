@@ -28,7 +28,7 @@
 #include "util.h"
 
 enum kind { K_INDEX, K_REGION, K_GROUP, K_VERSIONS, K_VERSION, K_SUBTASK, K_DIFF,
-	K_MONTH, K_THEMES, K_SNAPSHOTS, K_PAGE, K_404 };
+	K_MONTH, K_THEMES, K_SNAPSHOTS, K_A11Y, K_PAGE, K_404 };
 
 typedef struct {
 	tk_view_page pub;
@@ -469,6 +469,8 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 	}
 	if (v->latest >= 0)
 		add(v, K_THEMES, "themes", NULL, "teemat/index.html");
+	if (site->accessibility.feedback)
+		add(v, K_A11Y, "accessibility", NULL, "saavutettavuus/index.html");
 	for (i = 0; i < tk_model_npages(m); i++)
 		add(v, K_PAGE, "page", tk_model_page(m, i), "sivut/%s/index.html",
 		    tk_model_page(m, i)->slug);
@@ -643,6 +645,8 @@ common(tk_view *v, const page *p, const char *title)
 	set_bool(d, "is_snapshot", v->base[0] != '\0');
 	if (v->snapshots || v->base[0])
 		set_str(d, "snapshots_href", "versiot/index.html");
+	if (s->accessibility.feedback)
+		set_str(d, "a11y_href", "saavutettavuus/index.html");
 
 	/* The main navigation, with the current section marked. */
 	nav = set_new(d, "nav", tk_value_list());
@@ -1741,6 +1745,32 @@ build_snapshots(tk_view *v, const page *p)
 	return d;
 }
 
+/* The accessibility statement, from site.yaml's accessibility settings. */
+static tk_value *
+build_accessibility(tk_view *v, const page *p)
+{
+	const tk_site *s = tk_model_site(v->m);
+	tk_value *d = common(v, p, ui(v, "a11y.title")), *x, *l;
+	char buf[32], key[48];
+	size_t i;
+
+	x = set_new(d, "a11y", tk_value_map());
+	set_str(x, "feedback", s->accessibility.feedback);
+	snprintf(key, sizeof(key), "a11y.conformance_%s",
+	    s->accessibility.conformance ? s->accessibility.conformance : "partial");
+	set_str(x, "conformance", ui(v, key));
+	date_fi(buf, sizeof(buf), s->accessibility.prepared);
+	set_str(x, "prepared", buf);
+	if (s->accessibility.reviewed.y) {
+		date_fi(buf, sizeof(buf), s->accessibility.reviewed);
+		set_str(x, "reviewed", buf);
+	}
+	l = set_new(x, "issues", tk_value_list());
+	for (i = 0; i < s->accessibility.nissues; i++)
+		set_text(v, push_map(l), "text", &s->accessibility.issues[i]);
+	return d;
+}
+
 static tk_value *
 build_page(tk_view *v, const page *p)
 {
@@ -1804,6 +1834,7 @@ tk_view_data(tk_view *v, size_t i)
 	case K_MONTH: d = build_month(v, p); break;
 	case K_DIFF: d = build_diff(v, p); break;
 	case K_SNAPSHOTS: d = build_snapshots(v, p); break;
+	case K_A11Y: d = build_accessibility(v, p); break;
 	case K_THEMES: d = build_themes(v, p); break;
 	case K_PAGE: d = build_page(v, p); break;
 	default: d = common(v, p, ui(v, "notfound.title")); break;

@@ -219,5 +219,12 @@ expect_exit "a base_url without a scheme is refused" 1 tk check --repo "$W/loose
 check "the base_url message" has "$W/err" "'base_url' must be an address that starts with https:// or http:// and ends with '/'"
 sed -i '/^base_url:/d' "$W/loose/site.yaml"
 
+# The accessibility statement from site.yaml, with its feedback channel.
+printf 'accessibility:\n  feedback: palaute@example.fi\n  conformance: partial\n  prepared: 2021-12-01\n  issues: [Kartta on kaavamainen.]\n' >> "$W/loose/site.yaml"
+tk build --repo "$W/loose" --content . --out "$W/a11y-site" -q 2>/dev/null
+check "the statement page names the feedback channel" has "$W/a11y-site/saavutettavuus/index.html" '<a href="mailto:palaute@example.fi">palaute@example.fi</a>'
+check "and its known shortcomings" has "$W/a11y-site/saavutettavuus/index.html" "<li>Kartta on kaavamainen.</li>"
+check "every page links to it" has "$W/a11y-site/alueet/alpha/index.html" '<a href="../../saavutettavuus/index.html">Saavutettavuusseloste</a>'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

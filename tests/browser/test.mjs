@@ -133,6 +133,8 @@ function pageKinds() {
 	if (subdirs('tiekartta/muutokset').length) pick('diff', 'tiekartta/muutokset', (l) => l[l.length - 1]);
 	pick('month', 'tilannekuva', (l) => l[l.length - 1]);
 	if (exists('teemat/index.html')) kinds.push(['themes', 'teemat/index.html']);
+	if (exists('saavutettavuus/index.html')) kinds.push(['accessibility statement', 'saavutettavuus/index.html']);
+	else check('site: the accessibility statement', ['saavutettavuus/index.html is missing; site.yaml sets accessibility']);
 	for (const p of subdirs('sivut')) kinds.push([`page ${p}`, `sivut/${p}/index.html`]);
 	kinds.push(['404', '404.html']);
 	return kinds;
