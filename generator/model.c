@@ -31,6 +31,7 @@ typedef struct {
 struct tk_model {
 	tk_arena *arena;
 	tk_parse_cache *cache, *own_cache;
+	tk_ydoc *scratch;       /* the file being read, when nothing is cached */
 	tk_site site;
 	tk_group **groups;
 	size_t ngroups;
@@ -118,6 +119,16 @@ parse_cached(tk_model *m, tk_source *src, size_t i, tk_diag *d, int *failed)
 	*failed = 1;
 	if (tk_source_read(src, i, &buf, &len, d) < 0)
 		return NULL;
+	if (m->own_cache) {
+		/* Nothing shares the trees: keep one file's at a time, since the
+		 * model copies what it needs (memory stays that of the model). */
+		tk_yaml_free(m->scratch);
+		m->scratch = NULL;
+		if (tk_yaml_load(&m->scratch, f->shown, buf, len, NULL, d) < 0)
+			return NULL;
+		*failed = 0;
+		return tk_yaml_root(m->scratch);
+	}
 	if ((doc = tk_strmap_get(c->docs, f->oid)) == NULL) {
 		if (tk_yaml_load(&doc, f->shown, buf, len, NULL, d) < 0)
 			return NULL;
@@ -1478,6 +1489,8 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 	}
 	if (m->records)
 		qsort(m->records, m->nrecords, sizeof(*m->records), cmp_record);
+	for (i = 0; i < m->nrecords; i++)
+		m->records[i]->index = i;
 	if (m->pages)
 		qsort(m->pages, m->npages, sizeof(*m->pages), cmp_page);
 	free(road);
@@ -1487,6 +1500,8 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 	tk_parse_cache_free(m->own_cache);
 	m->own_cache = NULL;
 	m->cache = NULL;
+	tk_yaml_free(m->scratch);
+	m->scratch = NULL;
 	*out = m;
 	return c.errors || tk_diag_errors(d) ? -1 : 0;
 }

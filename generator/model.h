@@ -152,6 +152,7 @@ typedef struct tk_record {
 	size_t nobservations, nwishes, nrisks;
 	const char *path;       /* repository path of the file */
 	const char *oid;        /* blob id of the file */
+	size_t index;           /* position among the model's records */
 	tk_pos pos;
 } tk_record;
 

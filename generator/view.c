@@ -345,27 +345,31 @@ add(tk_view *v, enum kind k, const char *tmpl, const void *obj, const char *fmt,
 	return p;
 }
 
+/* An organisation's record for period, or NULL: its records are sorted by
+ * period, so a binary search. */
 static const tk_record *
 record_at(tk_view *v, const tk_region *r, int period)
 {
-	size_t i;
+	size_t lo = v->rstart[r->index], hi = v->rend[r->index];
 
-	for (i = v->rstart[r->index]; i < v->rend[r->index]; i++)
-		if (tk_model_record(v->m, i)->period == period)
-			return tk_model_record(v->m, i);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const tk_record *rec = tk_model_record(v->m, mid);
+
+		if (rec->period == period)
+			return rec;
+		if (rec->period < period)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
 static const tk_measure *
 meas(tk_view *v, const tk_record *rec, const tk_group *g)
 {
-	size_t i;
-
-	/* Records are the model's, in its order: find the index once. */
-	for (i = v->rstart[rec->region->index]; i < v->rend[rec->region->index]; i++)
-		if (tk_model_record(v->m, i) == rec)
-			return &v->meas[i * (v->ngroups + 1) + (g ? g->index : v->ngroups)];
-	return NULL;
+	return &v->meas[rec->index * (v->ngroups + 1) + (g ? g->index : v->ngroups)];
 }
 
 int
