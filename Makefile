@@ -19,7 +19,7 @@ ASAN_OBJ = $(SRC:%.c=$(O)/asan/%.o)
 TESTS = test_yaml test_model test_output test_markdown test_figures test_tmpl test_mustache_spec test_chart test_export test_history test_diff
 HDR = $(wildcard generator/*.h)
 
-.PHONY: all run test deps asan asan-bins valgrind clean regen
+.PHONY: all run test deps asan asan-bins valgrind clean regen fuzz bench
 
 all: $(B)/tiekartta
 
@@ -67,8 +67,17 @@ asan: asan-bins
 valgrind: all $(TESTS:%=$(B)/%)
 	@TK_ONLY=valgrind sh tests/run.sh
 
+# libFuzzer harnesses (clang), each for FUZZ_SECONDS; see tests/fuzz/run.sh.
+FUZZ_SECONDS = 60
+fuzz:
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Benchmarks against Hugo and the copy floor; writes docs/benchmarks.md.
+bench: all
+	sh tests/bench/run.sh
+
 clean:
-	rm -rf output/obj output/bin output/site output/test
+	rm -rf output/obj output/bin output/site output/test output/fuzz
 
 # Rewrites the golden pages from the current build, for review with git diff.
 regen: all

@@ -658,7 +658,9 @@ tk_diff_text(const char *old_text, const char *new_text)
 		while (j < (i < n ? (size_t)ma[i] : m))
 			j++;
 		if (i > i0 || j > j0) {
-			text_hunk(lines, l[0] + i0, i - i0, l[1] + j0, j - j0);
+			/* A text without lines (no intro) has no array to offset. */
+			text_hunk(lines, l[0] ? l[0] + i0 : NULL, i - i0, l[1] ? l[1] + j0 : NULL,
+			    j - j0);
 			changed = 1;
 		}
 		if (i < n) {

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -237,18 +239,15 @@ dump(const char *dir, const char *path, const tk_value *data, tk_diag *d)
  * processes can share the work. */
 static int
 render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char *lang,
-    const char *tdir, tk_buf *sitemap, int part, int nparts, tk_diag *d)
+    const tk_value *strings, tk_tmpl_env *env, const char *tdir, tk_buf *sitemap, int part,
+    int nparts, tk_diag *d)
 {
-	tk_value *strings = NULL, *globals = NULL;
-	tk_tmpl_env *env = NULL;
+	tk_value *globals = NULL;
 	tk_view *v = NULL;
 	tk_buf b = TK_BUF_INIT;
 	size_t i;
 	int rc = -1;
 
-	if (load_strings(&strings, opts->theme_dir, lang, d) < 0)
-		goto out;
-	env = tk_tmpl_env_new(tk_tmpl_dir_loader, (void *)tdir);
 	globals = tk_value_map();
 	tk_value_map_set(globals, "t", tk_value_copy(strings));
 	tk_view_new(&v, m, strings, lang, opts->base, opts->dirty);
@@ -283,10 +282,47 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 	rc = 0;
 out:
 	tk_view_free(v);
-	tk_tmpl_env_free(env);
 	tk_value_free(globals);
-	tk_value_free(strings);
 	tk_buf_free(&b);
+	return rc;
+}
+
+/* Parses every template of the theme's folder (sorted), so a syntax error
+ * is reported once, before pages are shared between processes. */
+static int
+preload_templates(tk_tmpl_env *env, const char *tdir, tk_diag *d)
+{
+	DIR *dp = opendir(tdir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (dp == NULL) {
+		tk_diag_error(d, tdir, 0, 0, "cannot read the theme's templates: %s; check --theme",
+		    strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 9 && strcmp(de->d_name + len - 9, ".mustache") == 0 &&
+		    de->d_name[0] != '.') {
+			names = xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = xstrndup(de->d_name, len - 9);
+		}
+	}
+	closedir(dp);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		const tk_tmpl *t;
+
+		if (tk_tmpl_env_get(&t, env, names[i], d) < 0)
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
 	return rc;
 }
 
@@ -311,7 +347,9 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	tk_buf b = TK_BUF_INIT, sitemap = TK_BUF_INIT;
 	size_t i;
 	pid_t pid = -1;
-	size_t before[2] = { 0, 0 };
+	tk_value *strings[3] = { NULL, NULL, NULL };
+	tk_tmpl_env *env = NULL;
+	size_t before[2] = { 0, 0 }, nlang;
 	int rc = -1, r, part, nparts, status, fds[2] = { -1, -1 };
 
 	if (opts->dump_dir && mkdir(opts->dump_dir, 0755) != 0 && errno != EEXIST) {
@@ -320,6 +358,18 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	}
 	tk_buf_puts(&sitemap, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	/* The theme is read before the work is shared, so its mistakes are
+	 * reported once. */
+	nlang = site->nlanguages ? site->nlanguages : 1;
+	if (opts->base)
+		nlang = 1;
+	for (i = 0; i < nlang; i++)
+		if (load_strings(&strings[i], opts->theme_dir,
+		    site->nlanguages ? site->languages[i] : "fi", d) < 0)
+			goto out;
+	env = tk_tmpl_env_new(tk_tmpl_dir_loader, (void *)tdir);
+	if (preload_templates(env, tdir, d) < 0)
+		goto out;
 	/* Pages are independent: a second process renders every other one.
 	 * Each writes its own files; the output is the same either way. */
 	if (jobs() > 1 && pipe(fds) == 0) {
@@ -334,13 +384,15 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	}
 	part = pid == 0 ? 1 : 0;
 	nparts = pid >= 0 ? 2 : 1;
+	if (pid == 0)
+		/* A child outliving a killed build must not write on. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	r = 0;
-	if (site->nlanguages == 0)
-		r = render_lang(m, o, opts, "fi", tdir, &sitemap, part, nparts, d);
-	/* A snapshot keeps the default language only: the record of what the
-	 * site said, at a third of the cost. */
-	for (i = 0; r == 0 && i < site->nlanguages && (i == 0 || !opts->base); i++)
-		r = render_lang(m, o, opts, site->languages[i], tdir, &sitemap, part, nparts, d);
+	/* A snapshot keeps the default language only (nlang is 1): the record
+	 * of what the site said, at a third of the cost. */
+	for (i = 0; r == 0 && i < nlang; i++)
+		r = render_lang(m, o, opts, site->nlanguages ? site->languages[i] : "fi",
+		    strings[i], env, tdir, &sitemap, part, nparts, d);
 	if (pid == 0) {
 		/* Tell the parent what this process wrote, for its report. */
 		size_t counts[2] = { tk_out_written(o) - before[0], tk_out_kept(o) - before[1] };
@@ -391,6 +443,9 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	}
 	rc = 0;
 out:
+	for (i = 0; i < 3; i++)
+		tk_value_free(strings[i]);
+	tk_tmpl_env_free(env);
 	tk_buf_free(&b);
 	tk_buf_free(&sitemap);
 	free(tdir);

@@ -58,17 +58,17 @@ for way in $ways; do
 	suite "$way golden" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_golden.sh
 	# The bundled content against the published 10/2021 tables (a full
 	# build: not under valgrind, where it would take minutes).
+	suite "$way bad-input" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_bad.sh
+	suite "$way faults" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_faults.sh
 	if [ "$way" != valgrind ]; then
-		suite "$way bad-input" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_bad.sh
 		suite "$way published" python3 tests/test_published.py "$(pwd)/$dir/tiekartta"
 		suite "$way diff-cli" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_diff_cli.sh
 	fi
 done
-# Faults (a full disk through an interposed write, a killed build, a
-# corrupt object): the plain build only, since the shim cannot sit under a
-# sanitizer's own interposition.
+# Every seed of the fuzzing corpus once (libFuzzer, ASan+UBSan), so a crash
+# once found stays fixed.
 case " $ways " in *" plain "*)
-	suite "faults" env TK="$(pwd)/$B/tiekartta" sh tests/test_faults.sh ;;
+	suite "fuzz-corpus" sh tests/fuzz/run.sh regress ;;
 esac
 # The site in a real browser (Chromium, axe-core, the Nu HTML Checker), once.
 case " $ways " in *" plain "*)
