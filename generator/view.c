@@ -46,6 +46,8 @@ struct tk_view {
 	char prefix[80];        /* base, then "sv/" for a language but the default */
 	const tk_value *snapshots;      /* the snapshot list for versiot/, or NULL */
 	const char *band_label[4];      /* looked up once */
+	const tk_page **nav;    /* the pages in the main navigation */
+	size_t nnav;
 	int fallbacks;          /* texts shown in Finnish for want of lang */
 	int dirty;
 	page *pages;
@@ -427,6 +429,12 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 		}
 	if (tk_model_nversions(m))
 		v->current = tk_model_version(m, tk_model_nversions(m) - 1);
+	/* Listed once: every page has the navigation, and a site may have
+	 * thousands of pages. */
+	v->nav = xcalloc(tk_model_npages(m) + 1, sizeof(*v->nav));
+	for (i = 0; i < tk_model_npages(m); i++)
+		if (tk_model_page(m, i)->nav)
+			v->nav[v->nnav++] = tk_model_page(m, i);
 	tk_diff_history_new(&v->diffs, m);
 	if (tk_model_nversions(m) > 2)
 		tk_diff_new(&v->first_last, m, tk_model_version(m, 0), m, v->current);
@@ -490,6 +498,7 @@ tk_view_free(tk_view *v)
 		return;
 	tk_diff_free(v->first_last);
 	tk_diff_history_free(v->diffs);
+	free(v->nav);
 	free(v->pages);
 	free(v->meas);
 	free(v->periods);
@@ -670,11 +679,9 @@ common(tk_view *v, const page *p, const char *title)
 	set_str(it, "label", ui(v, "nav.roadmap"));
 	set_bool(it, "current", p->kind == K_VERSIONS || p->kind == K_VERSION ||
 	    p->kind == K_SUBTASK);
-	for (i = 0; i < tk_model_npages(m); i++) {
-		const tk_page *pg = tk_model_page(m, i);
+	for (i = 0; i < v->nnav; i++) {
+		const tk_page *pg = v->nav[i];
 
-		if (!pg->nav)
-			continue;
 		it = push_map(nav);
 		set_fmt(it, "href", "sivut/%s/index.html", pg->slug);
 		set_text(v, it, "label", &pg->title);
