@@ -1,0 +1,458 @@
+#!/bin/sh
+# tests/bench/run.sh: the tiekartta benchmark (issue 9). `make bench` runs it.
+#
+# Generates the workloads into a temporary folder, builds each several times, prints the
+# tables and writes them into docs/benchmarks.md (between the bench:begin/bench:end
+# markers; the rest of that file is kept). Installs nothing: Hugo comes from Debian's
+# `hugo` package (apt-get install hugo) and its rows are skipped when it is missing;
+# /usr/bin/time (Debian's `time`) gives CPU time and peak RSS, which are "-" without it.
+#
+#   BENCH_QUICK=1          a fast subset: 1 000 pages, 1x, incremental 1x, 5 history builds
+#   BENCH_FULL=1           every measurement RUNS times (also 100x), all 200 history builds
+#   BENCH_RUNS=N           runs per measurement, the median is reported (default 3)
+#   BENCH_RUNS_BIG=N       runs of the 100x builds and of the incremental rebuilds from 10x
+#                          on (default 1; BENCH_FULL: BENCH_RUNS)
+#   BENCH_SIZES="1000 ..." page counts of the generic workload (default 1000 4000 16000)
+#   BENCH_SCALES="1 10 .." scales of the bundled content (default 1 10 100)
+#   BENCH_INCR_SCALES="1"  scales of the incremental benchmark (default 1 10)
+#   BENCH_HISTORY_SAMPLE=N separate builds actually run out of the 200 (default 10)
+#   BENCH_SECTIONS="1 2 3 4 5" which tables (3 uses the outputs of 1 and 2)
+#   BENCH_DOC=FILE         where the tables go (default docs/benchmarks.md; - for none)
+#   BENCH_TMP=DIR          where the workloads go (default $TMPDIR or /tmp; 100x needs
+#                          about 4 GB of disk and 10 GB of memory)
+#   BENCH_KEEP=1           keep the temporary folder
+#   TIEKARTTA=PATH         the binary (default output/bin/tiekartta; run make first)
+set -eu
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+TK=${TIEKARTTA:-$ROOT/output/bin/tiekartta}
+PY=${PYTHON:-python3}
+BENCH=$ROOT/tests/bench
+export LC_ALL=C TZ=UTC
+
+QUICK=${BENCH_QUICK:-0}
+FULL=${BENCH_FULL:-0}
+RUNS=${BENCH_RUNS:-3}
+if [ "$QUICK" = 1 ]; then
+	SIZES=${BENCH_SIZES:-1000}
+	SCALES=${BENCH_SCALES:-1}
+	INCR_SCALES=${BENCH_INCR_SCALES:-1}
+	HSAMPLE=${BENCH_HISTORY_SAMPLE:-5}
+else
+	SIZES=${BENCH_SIZES:-1000 4000 16000}
+	SCALES=${BENCH_SCALES:-1 10 100}
+	INCR_SCALES=${BENCH_INCR_SCALES:-1 10}
+	HSAMPLE=${BENCH_HISTORY_SAMPLE:-10}
+fi
+if [ "$FULL" = 1 ]; then
+	RUNS_BIG=${BENCH_RUNS_BIG:-$RUNS}
+	HSAMPLE=200
+else
+	RUNS_BIG=${BENCH_RUNS_BIG:-1}
+fi
+HCOMMITS=200
+SECTIONS=${BENCH_SECTIONS:-1 2 3 4 5}
+DOC=${BENCH_DOC:-$ROOT/docs/benchmarks.md}
+INCR_ORG=kainuu
+
+if [ ! -x "$TK" ]; then
+	echo "run.sh: $TK is missing; run make first" >&2
+	exit 2
+fi
+TIMECMD=
+if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
+	TIMECMD=/usr/bin/time
+else
+	echo "run.sh: /usr/bin/time (Debian package 'time') is missing: no CPU time or peak RSS" >&2
+fi
+HUGO=$(command -v hugo || true)
+if [ -z "$HUGO" ]; then
+	echo "run.sh: hugo is not installed (Debian: apt-get install hugo); the Hugo rows are skipped" >&2
+fi
+
+TMPBASE=${BENCH_TMP:-${TMPDIR:-/tmp}}
+W=$(mktemp -d "$TMPBASE/tkbench.XXXXXX")
+if [ "${BENCH_KEEP:-0}" = 1 ]; then
+	echo "run.sh: workloads in $W (kept)"
+else
+	trap 'rm -rf "$W"' EXIT
+	trap 'exit 130' INT TERM
+fi
+# One run measures one version: others may rebuild output/bin or edit the theme meanwhile.
+cp "$TK" "$W/tiekartta"
+TKSRC=$TK
+TK=$W/tiekartta
+THEME=${BENCH_THEME:-$ROOT/themes/default}
+CREV=$(git -C "$ROOT" rev-parse HEAD)       # the bundled content: HEAD at the start
+cp -R "$THEME" "$W/theme"
+R=$W/report.md
+: >"$R"
+FLOOR=$W/floor          # workload|output folder|build seconds|runs|CPU seconds, for table 3
+: >"$FLOOR"
+# Nothing is deleted before the end: removed folders are renamed into $W/trash. On an
+# ext4 without a journal (this benchmark's first machine) a new inode skips every inode
+# freed in the last 60 to 360 s (recently_deleted()), so deleting a tree just before a
+# build made that build's file creation up to several times slower.
+mkdir "$W/trash"
+# shellcheck disable=SC2016
+printf 'for p; do [ ! -e "$p" ] || mv "$p" "%s/trash/$(date +%%s%%N)"; done\n' "$W" >"$W/trash.sh"
+TRASH="sh $W/trash.sh"
+trash() { sh "$W/trash.sh" "$@"; }
+
+# ---- helpers ----
+
+want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
+say() { printf '%s\n' "$*"; }
+out() { printf '%s\n' "$*" >>"$R"; }
+fail() {
+	say "run.sh: failed: $*" >&2
+	sed -n '1,30p' "$W/cmd.err" "$W/cmd.out" >&2 || true
+	exit 3
+}
+# fmt FORMAT NUMBER: "-" stays "-"
+fmt() { case $2 in -|'') printf -- '–' ;; *) awk -v f="$1" -v x="$2" 'BEGIN { printf f, x }' ;; esac; }
+# div A B [FORMAT]
+div() {
+	case "$1$2" in *-*|'') printf -- '–'; return ;; esac
+	awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (b + 0 == 0) printf "–"; else printf f, a / b }'
+}
+median() { # column of $W/runs
+	awk -v c="$1" '{ print $c }' "$W/runs" | sort -g | awk '
+		$1 == "-" { print "-"; exit }
+		{ a[NR] = $1 }
+		END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# measure RUNS PREP CMD...: runs CMD RUNS times, PREP (a shell command, untimed) before
+# each; sets MW (median wall seconds), MC (median user+sys seconds), MR (median peak RSS,
+# KB). Wall time from date +%s%N around the command. A failing command ends the run,
+# unless SOFT=1: then measure returns 1 with the first line of its errors in MFAIL.
+measure() {
+	_n=$1 _prep=$2
+	shift 2
+	: >"$W/runs"
+	_i=0
+	while [ "$_i" -lt "$_n" ]; do
+		[ -z "$_prep" ] || sh -c "$_prep" || fail "$_prep"
+		_t0=$(date +%s%N)
+		_rc=0
+		if [ -n "$TIMECMD" ]; then
+			"$TIMECMD" -f '%U %S %M' -o "$W/time" "$@" >"$W/cmd.out" 2>"$W/cmd.err" || _rc=$?
+		else
+			"$@" >"$W/cmd.out" 2>"$W/cmd.err" || _rc=$?
+			echo "- - -" >"$W/time"
+		fi
+		if [ "$_rc" != 0 ]; then
+			[ "${SOFT:-0}" = 1 ] || fail "$@"
+			MFAIL="exit $_rc: $(grep -v '^Command exited' "$W/cmd.err" | head -n 1)"
+			return 1
+		fi
+		_t1=$(date +%s%N)
+		tail -n 1 "$W/time" | awk -v ns=$((_t1 - _t0)) '{
+			if ($1 == "-") print ns / 1e9, "-", "-"; else print ns / 1e9, $1 + $2, $3 }' >>"$W/runs"
+		_i=$((_i + 1))
+	done
+	MW=$(median 1)
+	MC=$(median 2)
+	MR=$(median 3)
+}
+
+files_of() { find "$1" -type f | wc -l | tr -d ' '; }
+html_of() { find "$1" -type f -name '*.html' | wc -l | tr -d ' '; }
+bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
+mb() { fmt '%.1f' "$(awk -v b="$1" 'BEGIN { print b / 1e6 }')"; }
+rssmb() { case $1 in -) printf -- '–' ;; *) fmt '%.0f' "$(awk -v k="$1" 'BEGIN { print k / 1024 }')" ;; esac; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+listing() { (cd "$1" && find . -type f -printf '%P %i %T@\n') | sort >"$2"; }
+# compare BEFORE AFTER: sets KEPT REWRITTEN NEW REMOVED and BYDIR (rewritten+new per folder)
+compare() {
+	awk '
+		NR == FNR { b[$1] = $2 " " $3; next }
+		{ if (!($1 in b)) { n++; d[dir($1)]++ } else if (b[$1] != $2 " " $3) { r++; d[dir($1)]++ } else k++; seen[$1] = 1 }
+		END {
+			for (p in b) if (!(p in seen)) x++
+			printf "%d %d %d %d ", k, r, n, x
+			s = ""
+			for (q in d) s = s sprintf("%s %d,", q, d[q])
+			print s
+		}
+		function dir(p,  i) { i = index(p, "/"); return i ? substr(p, 1, i - 1) "/" : p }
+	' "$1" "$2" >"$W/cmp"
+	read -r KEPT REWRITTEN NEW REMOVED BYDIR <"$W/cmp"
+	BYDIR=$(printf '%s' "$BYDIR" | tr ',' '\n' | sed '/^$/d' | sort -k2,2nr -k1,1 | head -n 6 |
+		awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')
+}
+git_commit() { # DIR MESSAGE DATE
+	GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.fi GIT_COMMITTER_NAME=bench \
+	GIT_COMMITTER_EMAIL=bench@example.fi GIT_AUTHOR_DATE="$3" GIT_COMMITTER_DATE="$3" \
+		git -C "$1" -c gc.auto=0 commit -q --no-verify --no-gpg-sign -m "$2"
+}
+
+# ---- the machine ----
+
+START=$(date -u '+%Y-%m-%d %H:%M UTC')
+LOAD0=$(load)
+CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+OS="Debian $(cat /etc/debian_version 2>/dev/null || echo '?')"
+FS=$(df -T "$W" | awk 'NR == 2 { print $2 }')
+TKV=$("$TK" --version 2>&1 | head -n 1)
+if grep -q TK_JOBS "$TK"; then
+	TKPAR="pages rendered by $( [ "$(nproc)" -gt 1 ] && echo 2 || echo 1) processes, TK_JOBS"
+else
+	TKPAR="one process"
+fi
+THEMEREV=$(git -C "$ROOT" log -1 --format=%h -- "$THEME" 2>/dev/null || echo '?')
+[ -z "$(git -C "$ROOT" status --porcelain -- "$THEME" 2>/dev/null)" ] || THEMEREV="$THEMEREV-dirty"
+REV=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')
+HUGOV=$([ -n "$HUGO" ] && "$HUGO" version | sed 's/ BuildDate.*//' || echo "not installed")
+say "tiekartta benchmark: $TKV ($REV), $(nproc) cores, $CPU, $MEM; load $LOAD0"
+[ "$(awk -v l="${LOAD0%% *}" -v n="$(nproc)" 'BEGIN { print (l > n / 2) }')" = 0 ] ||
+	say "run.sh: warning: load average $LOAD0 on $(nproc) cores: other work is running, wall times will be noisy"
+
+out "Run $START$([ "$QUICK" = 1 ] && printf ' (BENCH_QUICK=1: a subset)'), \`sh tests/bench/run.sh\`."
+out ""
+out "- Machine: $(nproc) cores ($CPU), $MEM memory, $OS, kernel $(uname -r), workloads on $FS"
+out "- Programs: $TKV at \`$REV\` (\`${TKSRC#"$ROOT"/}\`, theme \`${THEME#"$ROOT"/}\` at \`$THEMEREV\`, both copied at the start), $HUGOV"
+out "- Method: every figure is the median of $RUNS runs unless a row says otherwise (100× and the incremental rebuilds from 10× on: $RUNS_BIG);"
+out "  wall time from \`date +%s%N\` around the command, CPU time (user + system) and peak"
+out "  resident memory from \`/usr/bin/time -f '%U %S %M'\` (CPU time includes the processes a"
+out "  build forks; peak RSS is that of the largest one). Each build writes into a fresh"
+out "  folder; the previous one is renamed aside untimed and nothing is deleted before the end"
+out "  (see the notes on ext4); files stay in the page cache (no sync)."
+out "- Bundled content: \`content/\` of commit \`$(printf %.12s "$CREV")\`"
+out "- Load average (1, 5, 15 min) at the start: $LOAD0"
+
+# ---- 1. the generic workload: tiekartta vs Hugo ----
+
+if want 1; then
+	say ""
+	say "== 1. generic workload: N Markdown pages, one layout =="
+	out ""
+	out "### 1. Generic workload: N Markdown pages with front matter, one layout"
+	out ""
+	out "\`python3 tests/bench/gen_pages.py N DIR\` writes the same N pages (title in front matter,"
+	out "about 2.5 kB of Markdown: paragraphs, a heading, a bullet list, a numbered list, a link)"
+	out "as a Hugo site and as a tiekartta content tree (\`languages: [fi]\`, no organisations)."
+	out ""
+	out "- tiekartta: \`tiekartta build -q --repo DIR/tiekartta --out OUT\` ($TKPAR)"
+	out "- Hugo: \`hugo --quiet --source DIR/hugo --destination OUT\` (taxonomies, RSS, sitemap, robots.txt off; all cores)"
+	out ""
+	out "| pages | tiekartta s | CPU s | pages/s | Hugo s | CPU s | pages/s | tiekartta ÷ Hugo (pages/s) |"
+	out "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for n in $SIZES; do
+		g=$W/gen$n
+		"$PY" "$BENCH/gen_pages.py" "$n" "$g" >/dev/null
+		"$TK" check --repo "$g/tiekartta" >"$W/cmd.out" 2>"$W/cmd.err" || fail "tiekartta check (generic $n)"
+		measure "$RUNS" "$TRASH '$g/tout'" "$TK" build -q --theme "$W/theme" --repo "$g/tiekartta" --out "$g/tout"
+		tw=$MW tc=$MC
+		hw=- hc=-
+		if [ -n "$HUGO" ]; then
+			measure "$RUNS" "$TRASH '$g/hout'" "$HUGO" --quiet --source "$g/hugo" --destination "$g/hout"
+			hw=$MW hc=$MC
+		fi
+		tp=$(div "$n" "$tw" %.0f)
+		hp=$(div "$n" "$hw" %.0f)
+		ratio=$(div "$hw" "$tw" %.2f)
+		say "N=$n: tiekartta ${tw}s ($tp pages/s), hugo ${hw}s ($hp pages/s), ratio $ratio"
+		out "| $n | $(fmt %.2f "$tw") | $(fmt %.2f "$tc") | $tp | $(fmt %.2f "$hw") | $(fmt %.2f "$hc") | $hp | $ratio× |"
+		echo "generic $n pages|$g/tout|$tw|$RUNS|$tc" >>"$FLOOR"
+		trash "$g/hout" "$g/hugo"
+	done
+	if [ -z "$HUGO" ]; then
+		out ""
+		out "Hugo is not installed (\`apt-get install hugo\`): its columns are empty."
+	fi
+fi
+
+# ---- 2. the bundled content at scale ----
+
+if want 2; then
+	say ""
+	say "== 2. the bundled content at 1x, 10x, 100x =="
+	out ""
+	out "### 2. Own workload: the bundled content at scale"
+	out ""
+	out "\`python3 tests/bench/gen_scaled.py FACTOR DIR --pack\`: HEAD's \`content/\` with more organisations"
+	out "(copies of the 23 with new ids, names, map tiles and folders) and more months (the"
+	out "17 months repeated), committed on 2040-01-01 and repacked like a fresh clone."
+	out "\`tiekartta build -q --repo DIR --out OUT\` builds every language of site.yaml."
+	out ""
+	out "| scale | organisations × months | records | content MB | HTML pages | files | wall s | CPU s | pages/s | peak RSS MB | RSS per record kB | written MB |"
+	out "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for f in $SCALES; do
+		s=$W/scaled$f
+		"$PY" "$BENCH/gen_scaled.py" --rev "$CREV" "$f" "$s" --pack >"$W/gen.out" || fail "gen_scaled.py $f"
+		line=$(head -n 1 "$W/gen.out")
+		orgs=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) organisations x \([0-9]*\) months.*/\1 × \2/p')
+		recs=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) records.*/\1/p')
+		cmb=$(printf '%s' "$line" | sed -n 's/.* \([0-9.]*\) MB in .*/\1/p')
+		runs=$RUNS
+		[ "$f" -lt 100 ] || runs=$RUNS_BIG
+		measure "$runs" "$TRASH '$s/out'" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
+		pages=$(html_of "$s/out")
+		nf=$(files_of "$s/out")
+		by=$(bytes_of "$s/out")
+		per=$(case $MR in -) echo - ;; *) awk -v k="$MR" -v r="$recs" 'BEGIN { print k / r }' ;; esac)
+		say "${f}x ($orgs, $recs records): ${MW}s, $pages pages, $(div "$pages" "$MW" %.0f) pages/s, RSS $(rssmb "$MR") MB, $(mb "$by") MB written"
+		out "| ${f}× | $orgs | $recs | $cmb | $pages | $nf | $(fmt %.2f "$MW") | $(fmt %.2f "$MC") | $(div "$pages" "$MW" %.0f) | $(rssmb "$MR") | $(fmt %.0f "$per") | $(mb "$by") |"
+		[ "$runs" = "$RUNS" ] || out "| | *$runs run* | | | | | | | | | | |"
+		echo "bundled content ${f}×|$s/out|$MW|$runs|$MC" >>"$FLOOR"
+		trash "$s/.git" "$s/content"
+	done
+fi
+
+# ---- 3. the floor: cp -r of the same output ----
+
+if want 3; then
+	say ""
+	say "== 3. the floor: cp -r of the output =="
+	out ""
+	out "### 3. The floor: copying the output"
+	out ""
+	out "\`cp -r OUT COPY\` of the output tree each build above wrote (into a fresh folder each run)."
+	out ""
+	out "| workload | files | MB | build s | cp -r s | build ÷ copy | build CPU s | cp -r CPU s | ÷ (CPU) |"
+	out "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	while IFS='|' read -r name dir bw runs bc; do
+		runs=${runs:-$RUNS}
+		measure "$runs" "$TRASH '$dir.copy'" cp -r "$dir" "$dir.copy"
+		say "$name: build ${bw}s, cp -r ${MW}s, ratio $(div "$bw" "$MW" %.1f)"
+		out "| $name | $(files_of "$dir") | $(mb "$(bytes_of "$dir")") | $(fmt %.2f "$bw") | $(fmt %.2f "$MW") | $(div "$bw" "$MW" %.1f)× | $(fmt %.2f "$bc") | $(fmt %.2f "$MC") | $(div "$bc" "$MC" %.1f)× |"
+		trash "$dir.copy" "$dir"
+	done <"$FLOOR"
+fi
+
+# ---- 4. incremental: one new monthly record ----
+
+if want 4; then
+	say ""
+	say "== 4. incremental: one new record =="
+	out ""
+	out "### 4. Incremental: one new monthly record"
+	out ""
+	out "The scaled content without $INCR_ORG's record of the last month is built into OUT; the record"
+	out "is added in a new commit and \`tiekartta build --repo DIR --out OUT\` runs again into the same"
+	out "OUT (restored with \`cp -a\` before each run). *Rewritten* files have a new inode or"
+	out "modification time; unchanged files are linked from the previous site. *No-op* rebuilds the"
+	out "same commit."
+	out ""
+	out "Times are wall seconds with CPU seconds in brackets."
+	out ""
+	out "| scale | full build s | no-op rebuild s | no-op rewrote | +1 record rebuild s | rebuild ÷ full (CPU) | files | rewritten | new | kept | rewritten or new, by folder |"
+	out "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+	for f in $INCR_SCALES; do
+		s=$W/incr$f
+		"$PY" "$BENCH/gen_scaled.py" --rev "$CREV" "$f" "$s" --pack --hold "$INCR_ORG" --held-to "$s.held" >"$W/gen.out" ||
+			fail "gen_scaled.py $f --hold"
+		runs=$RUNS
+		[ "$f" -lt 10 ] || runs=$RUNS_BIG
+		measure "$runs" "$TRASH '$s/out'" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
+		full=$MW fullc=$MC
+		cp -a "$s/out" "$s/out.a"
+		listing "$s/out" "$W/l0"
+		measure "$runs" "" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
+		noop=$MW noopc=$MC
+		listing "$s/out" "$W/l1"
+		compare "$W/l0" "$W/l1"
+		noop_rw=$((REWRITTEN + NEW))
+		cp -R "$s.held/status" "$s/content/"
+		git -C "$s" add -A content
+		git_commit "$s" "one new record" "2040-01-02T00:00:00Z"
+		measure "$runs" "$TRASH '$s/out' && cp -a '$s/out.a' '$s/out' && cd '$s/out' && find . -type f -printf '%P %i %T@\n' | sort >'$W/l2'" \
+			"$TK" build --theme "$W/theme" --repo "$s" --out "$s/out"
+		inc=$MW incc=$MC
+		built=$(sed -n 's/^tiekartta: built \([0-9]*\) files (\([0-9]*\) unchanged).*/\1 \2/p' "$W/cmd.out")
+		listing "$s/out" "$W/l3"
+		compare "$W/l2" "$W/l3"
+		total=$((KEPT + REWRITTEN + NEW))
+		say "${f}x: full ${full}s, no-op ${noop}s ($noop_rw rewritten), +1 record ${inc}s: $REWRITTEN rewritten, $NEW new, $REMOVED removed, $KEPT kept of $total (tiekartta says: built/unchanged $built); $BYDIR"
+		out "| ${f}× | $(fmt %.2f "$full") ($(fmt %.2f "$fullc")) | $(fmt %.2f "$noop") ($(fmt %.2f "$noopc")) | $noop_rw | $(fmt %.2f "$inc") ($(fmt %.2f "$incc")) | $(div "$inc" "$full" %.2f) ($(div "$incc" "$fullc" %.2f)) | $total | $REWRITTEN | $NEW | $KEPT | $BYDIR |"
+		trash "$s" "$s.held"
+	done
+fi
+
+# ---- 5. history: 200 commits ----
+
+if want 5; then
+	say ""
+	say "== 5. history: $HCOMMITS commits =="
+	out ""
+	out "### 5. History: $HCOMMITS commits"
+	out ""
+	"$PY" "$BENCH/gen_scaled.py" --rev "$CREV" 1 "$W/hist" --pack --history "$HCOMMITS" >"$W/gen.out" || fail "gen_scaled.py --history"
+	git -C "$W/hist" rev-list --reverse HEAD >"$W/revs"
+	nrev=$(wc -l <"$W/revs" | tr -d ' ')
+	step=$((nrev / HSAMPLE))
+	[ "$step" -ge 1 ] || step=1
+	awk -v s="$step" '(NR - 1) % s == 0' "$W/revs" >"$W/sample"
+	nsample=$(wc -l <"$W/sample" | tr -d ' ')
+	: >"$W/hruns"
+	while read -r rev; do
+		measure 1 "$TRASH '$W/hout'" "$TK" build -q --theme "$W/theme" --repo "$W/hist" --rev "$rev" --out "$W/hout"
+		echo "$MW $MC" >>"$W/hruns"
+	done <"$W/sample"
+	trash "$W/hout"
+	hmean=$(awk '{ s += $1 } END { print s / NR }' "$W/hruns")
+	hcpu=$(awk '$2 != "-" { s += $2; n++ } END { print n ? s / n : "-" }' "$W/hruns")
+	htotal=$(awk -v m="$hmean" -v n="$nrev" 'BEGIN { print m * n }')
+	out "\`gen_scaled.py 1 DIR --history $HCOMMITS --pack\`: the 1× content, its first commit without the"
+	out "$((HCOMMITS - 1)) latest records, then one commit per record."
+	out ""
+	out "| method | builds run | mean s per revision | mean CPU s per revision | all $nrev revisions s |"
+	out "| --- | ---: | ---: | ---: | ---: |"
+	if [ "$nsample" -lt "$nrev" ]; then
+		how="every ${step}th revision, total = mean × $nrev"
+	else
+		how="every revision"
+	fi
+	out "| $nrev separate \`tiekartta build --rev REV --out OUT\` | $nsample ($how) | $(fmt %.2f "$hmean") | $(fmt %.2f "$hcpu") | $(fmt %.0f "$htotal") |"
+	say "separate builds: $nsample run, mean ${hmean}s, $nrev revisions: ${htotal}s"
+	if "$TK" build --help 2>&1 | grep -q -- '--snapshots'; then
+		if SOFT=1 measure "$RUNS_BIG" "$TRASH '$W/snap'" "$TK" build -q --theme "$W/theme" --repo "$W/hist" --snapshots all --out "$W/snap"; then
+			out "| \`tiekartta build --snapshots all --out OUT\` | 1 | $(div "$MW" "$nrev" %.3f) | $(div "$MC" "$nrev" %.3f) | $(fmt %.1f "$MW") |"
+			out ""
+			out "Snapshots: $(files_of "$W/snap") files, $(mb "$(bytes_of "$W/snap")") MB written, peak RSS $(rssmb "$MR") MB,"
+			out "$(fmt %.1f "$MC") CPU s; separate builds ÷ snapshots: $(div "$htotal" "$MW" %.1f)× (CPU: $(awk -v c="$hcpu" -v n="$nrev" -v m="$MC" 'BEGIN { if (c == "-" || m == "-" || m == 0) printf "–"; else printf "%.1f", c * n / m }')×)."
+			say "snapshots: ${MW}s, ratio $(div "$htotal" "$MW" %.1f)"
+		else
+			fsecs=$(awk -v ns=$(($(date +%s%N) - _t0)) 'BEGIN { printf "%.0f", ns / 1e9 }')
+			out "| \`tiekartta build --snapshots all --out OUT\` | 1 | – | – | **failed** after ${fsecs} s |"
+			out ""
+			out "\`--snapshots all\` failed: \`$MFAIL\`"
+			say "snapshots: failed after ${fsecs}s: $MFAIL"
+		fi
+		trash "$W/snap" "$W/snap".tmp-*
+	else
+		out "| \`tiekartta build --snapshots all\` | – | – | – | not available yet |"
+		say "snapshots: not available yet (tiekartta build --help does not mention --snapshots)"
+	fi
+	trash "$W/hist"
+fi
+
+LOAD1=$(load)
+out ""
+out "Load average at the end: $LOAD1. Finished $(date -u '+%Y-%m-%d %H:%M UTC')."
+
+# ---- the report ----
+
+say ""
+cat "$R"
+if [ "$DOC" != - ]; then
+	if [ -f "$DOC" ] && grep -q '^<!-- bench:begin' "$DOC" && grep -q '^<!-- bench:end' "$DOC"; then
+		awk -v r="$R" '
+			/^<!-- bench:begin/ { print; while ((getline l < r) > 0) print l; skip = 1; next }
+			/^<!-- bench:end/ { skip = 0 }
+			!skip' "$DOC" >"$W/doc"
+	else
+		{
+			[ ! -f "$DOC" ] || cat "$DOC"
+			printf '\n## Results\n\n<!-- bench:begin: written by tests/bench/run.sh -->\n'
+			cat "$R"
+			printf '<!-- bench:end -->\n'
+		} >"$W/doc"
+	fi
+	cat "$W/doc" >"$DOC"
+	say ""
+	say "run.sh: wrote $DOC"
+fi
