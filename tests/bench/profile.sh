@@ -46,6 +46,9 @@ cp "$TK" "$W/tiekartta"
 TK=$W/tiekartta
 R=$W/report.md
 : >"$R"
+# Deletes wait for the end: see the ext4 note in run.sh.
+mkdir "$W/trash"
+trash() { for p; do [ ! -e "$p" ] || mv "$p" "$W/trash/$(date +%s%N)"; done; }
 out() { printf '%s\n' "$*" >>"$R"; }
 
 REV=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')
@@ -73,7 +76,7 @@ perf_tables() { # DATA LABEL
 	perf report -i "$1" --no-children --stdio -g none --sort symbol --percent-limit 0.5 2>/dev/null |
 		awk '/^ *[0-9.]+%/ { self = $1; $1 = ""; sub(/^ +/, ""); sub(/ +- +- *$/, ""); print self "|" $0 }' |
 		head -n 15 >"$W/self"
-	samples=$(perf report -i "$1" --stdio -g none --sort dso 2>/dev/null | sed -n 's/^# Samples: \([^ ]*\) of.*/\1/p' | head -n 1)
+	samples=$(perf report -i "$1" --stdio -g none --sort dso 2>/dev/null | sed -n 's/^# Samples: \([^ ]*\)  *of.*/\1/p' | head -n 1)
 	out ""
 	out "$samples samples. By library (self): $(cat "$W/dso")."
 	# The build's phases: inclusive shares of the pipeline's entry points, and malloc/free.
@@ -125,7 +128,7 @@ callgrind_tables() { # OUTFILE LABEL
 
 profile() { # LABEL REPO FREQ
 	label=$1 repo=$2 freq=${FREQ:-$3}
-	rm -rf "$W/out"
+	trash "$W/out"
 	echo "profile.sh: $label ($TOOL)..."
 	t0=$(date +%s%N)
 	if [ "$TOOL" = perf ]; then
@@ -146,7 +149,7 @@ profile() { # LABEL REPO FREQ
 		END { for (d in b) printf "%s\t%.1f MB in %d files\n", d, b[d] / 1e6, n[d]; printf "all\t%.1f MB\n", t / 1e6 }' |
 		sort -t "$(printf '\t')" -k2,2gr | awk -F '\t' '{ printf "%s%s %s", (NR > 1 ? "; " : ""), $1, $2 }')."
 	if [ "$TOOL" = perf ]; then perf_tables "$W/perf.data" "$label"; else callgrind_tables "$W/cg.out" "$label"; fi
-	rm -rf "$W/out" "$W/perf.data" "$W/cg.out"
+	trash "$W/out" "$W/perf.data" "$W/cg.out"
 }
 
 for wl in $WORKLOADS; do
@@ -154,11 +157,11 @@ for wl in $WORKLOADS; do
 	pages)
 		"$PY" "$BENCH/gen_pages.py" "$PAGES" "$W/gen" >/dev/null
 		profile "generic workload, $PAGES pages" "$W/gen/tiekartta" 499
-		rm -rf "$W/gen" ;;
+		trash "$W/gen" ;;
 	scaled)
 		"$PY" "$BENCH/gen_scaled.py" "$SCALE" "$W/scaled" --pack >"$W/gen.out"
 		profile "bundled content ${SCALE}× ($(sed -n 's/.*: \([0-9]* organisations x [0-9]* months\).*/\1/p' "$W/gen.out" | head -n 1))" "$W/scaled" "$([ "$SCALE" -ge 100 ] && echo 99 || echo 499)"
-		rm -rf "$W/scaled" ;;
+		trash "$W/scaled" ;;
 	*) echo "profile.sh: unknown workload $wl (pages, scaled)" >&2; exit 2 ;;
 	esac
 done
