@@ -1,5 +1,6 @@
 /* cmd_build.c: `tiekartta build`, content -> model -> pages -> output. The
  * output is replaced only when everything before it succeeded. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,9 @@ static const char usage[] =
 	"                       [--theme DIR] [--out DIR]\n"
 	"\n"
 	"Builds the site from the content at a Git revision (default HEAD). The\n"
-	"previous site is replaced only when the whole build succeeds.\n"
+	"previous site is replaced only when the whole build succeeds. Only the pages\n"
+	"whose inputs changed are rendered; their keys are kept beside the site, in\n"
+	"OUT.tiekartta-pages (TK_PAGECACHE=off renders every page).\n"
 	"\n"
 	"  --repo DIR      the repository (default: the one around the current folder)\n"
 	"  --rev REV       the revision to build (default HEAD)\n"
@@ -83,6 +86,8 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 	snap *v = NULL;
 	size_t n = 0, i, k;
 	int rc = -1;
+	/* Consecutive snapshots share most pages: each is rendered once. */
+	tk_pagecache *pages = tk_pagecache_new();
 
 	*list = tk_value_list();
 	for (k = 0; k < o->nsnapshots; k++) {
@@ -118,7 +123,7 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 		tk_model *m = NULL;
 		tk_diag *sd = tk_diag_new(stderr);
 		tk_render_opts ro = *base_ro;
-		char base[64];
+		char base[64], content_id[41];
 
 		so.rev = v[i].id;
 		so.worktree = 0;
@@ -134,6 +139,10 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 			ro.history = NULL;
 			ro.snapshots = NULL;
 			ro.dump_dir = NULL;
+			ro.site_pages = NULL;
+			tk_render_content_id(src, content_id);
+			ro.content_id = content_id;
+			ro.snapshot_pages = pages;
 			if (tk_render_site(m, out, &ro, d) < 0) {
 				tk_model_free(m);
 				tk_source_free(src);
@@ -171,6 +180,7 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 	}
 	rc = 0;
 out:
+	tk_pagecache_free(pages);
 	free(v);
 	return rc;
 }
@@ -186,7 +196,9 @@ tk_cmd_build(int argc, char **argv)
 	tk_history *hist = NULL;
 	tk_parse_cache *cache = NULL;
 	tk_value *snaps = NULL;
-	char *outdir = NULL, *theme = NULL, date[32];
+	tk_pagecache *pages = NULL;
+	tk_render_stats stats = { 0, 0 };
+	char *outdir = NULL, *theme = NULL, date[32], content_id[41];
 	const char *base;
 	tk_render_opts ro;
 	int rc, r;
@@ -212,11 +224,21 @@ tk_cmd_build(int argc, char **argv)
 	/* Defaults live in the repository, so any folder inside it works. */
 	base = tk_source_workdir(src) ? tk_source_workdir(src) : "";
 	outdir = o.out ? xstrdup(o.out) : xasprintf("%soutput/site", base);
+	/* "site/" and "site" are one folder; its key list goes beside it. */
+	for (r = (int)strlen(outdir); r > 1 && outdir[r - 1] == '/'; r--)
+		outdir[r - 1] = '\0';
 	theme = tk_cli_theme(&o, src);
 	memset(&ro, 0, sizeof(ro));
 	ro.theme_dir = theme;
 	ro.dirty = tk_source_dirty(src);
 	ro.dump_dir = o.dump;
+	tk_render_content_id(src, content_id);
+	ro.content_id = content_id;
+	/* The pages the previous build left, by what they were made from. */
+	pages = tk_pagecache_new();
+	tk_pagecache_read(pages, outdir);
+	ro.site_pages = pages;
+	ro.stats = &stats;
 	/* The records' submission history, when there are commits to read. */
 	if (tk_source_commit(src) &&
 	    tk_history_load(&hist, o.src.repo, tk_source_commit(src), tk_source_content_path(src),
@@ -258,9 +280,13 @@ tk_cmd_build(int argc, char **argv)
 		rc = TK_EXIT_IO;
 		goto out;
 	}
+	/* Without the list the next build renders every page: a warning. */
+	if (tk_pagecache_save(pages, outdir) < 0)
+		tk_diag_warning(d, outdir, 0, 0, "cannot write the list of page keys beside the "
+		    "site (%s); the next build renders every page", strerror(errno));
 	if (!o.quiet) {
-		printf("tiekartta: built %zu files (%zu unchanged) in %s", written + kept, kept,
-		    outdir);
+		printf("tiekartta: built %zu files (%zu unchanged; %zu of %zu pages rendered) in %s",
+		    written + kept, kept, stats.rendered, stats.pages, outdir);
 		if (tk_model_commit(m)) {
 			tk_render_date_fi(date, sizeof(date), tk_model_commit_time(m));
 			printf(" from commit %.12s (%s)%s", tk_model_commit(m), date,
@@ -273,6 +299,7 @@ out:
 	free(outdir);
 	free(theme);
 	tk_value_free(snaps);
+	tk_pagecache_free(pages);
 	tk_history_free(hist);
 	tk_model_free(m);
 	tk_parse_cache_free(cache);

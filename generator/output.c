@@ -17,6 +17,9 @@
 
 struct tk_out {
 	char *dir, *stage;
+	tk_strmap *made;        /* folders made in the stage (keys owned: made_keys) */
+	char **made_keys;
+	size_t nmade;
 	tk_diag *d;
 	size_t written, kept;
 	int failed;
@@ -55,6 +58,49 @@ mkdirs(char *path, int last)
 	if (last && mkdir(path, 0755) != 0 && errno != EEXIST)
 		return -1;
 	return 0;
+}
+
+/* Makes the folders of dst (the stage, then a relative path) that this
+ * process has not made yet: a site has thousands of folders, and asking
+ * for each parent of each file again costs a system call each. */
+static int
+stage_dirs(tk_out *o, char *dst)
+{
+	char *p;
+
+	if (o->made == NULL)
+		o->made = tk_strmap_new();
+	for (p = dst + strlen(o->stage) + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (tk_strmap_get(o->made, dst) == NULL) {
+			if (mkdir(dst, 0755) != 0 && errno != EEXIST) {
+				*p = '/';
+				return -1;
+			}
+			o->made_keys = xrealloc(o->made_keys, (o->nmade + 1) * sizeof(*o->made_keys));
+			o->made_keys[o->nmade] = xstrdup(dst);
+			tk_strmap_put(o->made, o->made_keys[o->nmade], o);
+			o->nmade++;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+static void
+out_free(tk_out *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nmade; i++)
+		free(o->made_keys[i]);
+	free(o->made_keys);
+	tk_strmap_free(o->made);
+	free(o->stage);
+	free(o->dir);
+	free(o);
 }
 
 int
@@ -177,28 +223,13 @@ open_old_dir(const tk_out *o, const char *rel, const char **name)
 static int
 keep_old(tk_out *o, const char *rel, const char *dst, const char *data, size_t len)
 {
-	char buf[65536];
 	const char *name;
-	struct stat st;
-	size_t off = 0;
-	ssize_t r;
-	int fd = -1, same = 0, dfd = open_old_dir(o, rel, &name);
+	int dfd, same;
 
-	if (dfd < 0 || (fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW)) < 0)
-		goto out;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
-		goto out;
-	while ((r = read(fd, buf, sizeof(buf))) > 0) {
-		if (off + (size_t)r > len || memcmp(buf, data + off, (size_t)r) != 0)
-			goto out;
-		off += (size_t)r;
-	}
-	same = r == 0 && off == len && linkat(dfd, name, AT_FDCWD, dst, 0) == 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
+	if (!tk_out_same(o, rel, data, len) || (dfd = open_old_dir(o, rel, &name)) < 0)
+		return 0;
+	same = linkat(dfd, name, AT_FDCWD, dst, 0) == 0;
+	close(dfd);
 	return same;
 }
 
@@ -214,7 +245,7 @@ tk_out_write(tk_out *o, const char *rel, const char *data, size_t len)
 		goto out;
 	}
 	dst = xasprintf("%s/%s", o->stage, rel);
-	if (mkdirs(dst, 0) != 0) {
+	if (stage_dirs(o, dst) != 0) {
 		tk_diag_error(o->d, dst, 0, 0, "cannot create folder: %s", strerror(errno));
 		goto out;
 	}
@@ -256,6 +287,76 @@ out:
 }
 
 int
+tk_out_reuse(tk_out *o, const char *rel, const tk_out_stamp *was)
+{
+	char *dst = NULL;
+	const char *name;
+	struct stat st;
+	int dfd = -1, rc = 0;
+
+	if (!tk_out_path_ok(rel) || (dfd = open_old_dir(o, rel, &name)) < 0)
+		goto out;
+	/* Only a file as the previous build left it: not edited since, not a
+	 * link to somewhere else. */
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+	    (long long)st.st_size != was->size || (long long)st.st_ino != was->inode ||
+	    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != was->mtime)
+		goto out;
+	dst = xasprintf("%s/%s", o->stage, rel);
+	if (stage_dirs(o, dst) != 0 || linkat(dfd, name, AT_FDCWD, dst, 0) != 0)
+		goto out;
+	o->kept++;
+	rc = 1;
+out:
+	if (dfd >= 0)
+		close(dfd);
+	free(dst);
+	return rc;
+}
+
+int
+tk_out_same(const tk_out *o, const char *rel, const char *data, size_t len)
+{
+	char buf[65536];
+	const char *name;
+	struct stat st;
+	size_t off = 0;
+	ssize_t r = -1;
+	int fd = -1, dfd = open_old_dir(o, rel, &name);
+
+	if (dfd >= 0 && (fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW)) >= 0 &&
+	    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len)
+		while ((r = read(fd, buf, sizeof(buf))) > 0) {
+			if (off + (size_t)r > len || memcmp(buf, data + off, (size_t)r) != 0) {
+				r = -1;
+				break;
+			}
+			off += (size_t)r;
+		}
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	return r == 0 && off == len;
+}
+
+int
+tk_out_stat(const tk_out *o, const char *rel, tk_out_stamp *now)
+{
+	char *p = xasprintf("%s/%s", o->stage, rel);
+	struct stat st;
+	int rc = lstat(p, &st);
+
+	free(p);
+	if (rc != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	now->size = (long long)st.st_size;
+	now->inode = (long long)st.st_ino;
+	now->mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	return 0;
+}
+
+int
 tk_out_commit(tk_out *o)
 {
 	struct stat st;
@@ -277,9 +378,7 @@ tk_out_commit(tk_out *o)
 	rc = 0;
 out:
 	rm_rf(o->stage);        /* the old site after a swap, or the failed one */
-	free(o->stage);
-	free(o->dir);
-	free(o);
+	out_free(o);
 	return rc;
 }
 
@@ -289,9 +388,7 @@ tk_out_abort(tk_out *o)
 	if (o == NULL)
 		return;
 	rm_rf(o->stage);
-	free(o->stage);
-	free(o->dir);
-	free(o);
+	out_free(o);
 }
 
 size_t

@@ -18,6 +18,20 @@ int tk_out_begin(tk_out **out, const char *dir, tk_diag *d);
 /* Writes relpath (a '/'-separated path that stays inside the site: no "..",
  * no leading '/', no empty or hidden parts). */
 int tk_out_write(tk_out *o, const char *relpath, const char *data, size_t len);
+/* What a file was like when a build left it: a file rewritten since has
+ * another inode or time (as with Git's index). */
+typedef struct {
+	long long size, inode, mtime;   /* mtime in ns since the epoch */
+} tk_out_stamp;
+
+/* Links relpath from the previous site when it is a regular file still
+ * as was says. Returns 1 when linked (counted as kept), 0 when not. */
+int tk_out_reuse(tk_out *o, const char *relpath, const tk_out_stamp *was);
+/* Does the previous site's relpath hold exactly data? */
+int tk_out_same(const tk_out *o, const char *relpath, const char *data, size_t len);
+/* The staged relpath's stamp; negative when it is not a regular file. */
+int tk_out_stat(const tk_out *o, const char *relpath, tk_out_stamp *now);
+
 /* Makes the staged site the site. */
 int tk_out_commit(tk_out *o);
 void tk_out_abort(tk_out *o);

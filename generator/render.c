@@ -235,12 +235,67 @@ dump(const char *dir, const char *path, const tk_value *data, tk_diag *d)
 	return rc;
 }
 
+/* How pages are kept between renderings (pagecache.h). */
+typedef struct {
+	const char *salt;       /* NULL: render every page */
+	tk_pagecache_mode mode;
+	tk_pagecache *site;     /* the site's list of keys, or NULL */
+	tk_pagecache *snap;     /* a snapshot's pages in memory, or NULL */
+	const char *commit;     /* a snapshot's commit, for the markers */
+	char date[32];
+	size_t pages, rendered; /* by this process */
+} memo;
+
+/* Appends data with the snapshot markers (view.h) filled in. */
+static void
+put_late(tk_buf *out, const char *data, size_t len, const memo *mm)
+{
+	static const char *const marks[3] = { TK_VIEW_LATE_COMMIT, TK_VIEW_LATE_SHORT,
+		TK_VIEW_LATE_DATE };
+	const char *p = data, *end = data + len, *hit;
+	size_t k;
+
+	while (p < end && (hit = memchr(p, '\x1e', (size_t)(end - p))) != NULL) {
+		tk_buf_put(out, p, (size_t)(hit - p));
+		for (k = 0; k < 3; k++)
+			if ((size_t)(end - hit) >= strlen(marks[k]) &&
+			    memcmp(hit, marks[k], strlen(marks[k])) == 0)
+				break;
+		if (k == 3) {
+			tk_buf_putc(out, *hit);
+			p = hit + 1;
+			continue;
+		}
+		if (k == 2)
+			tk_buf_puts(out, mm->date);
+		else
+			tk_buf_put(out, mm->commit, k == 0 ? strlen(mm->commit) : 12);
+		p = hit + strlen(marks[k]);
+	}
+	tk_buf_put(out, p, (size_t)(end - p));
+}
+
+/* A snapshot's page: from memory when the snapshot before had it. */
+static int
+write_snapshot_page(tk_out *o, const char *path, const char *data, size_t len,
+    const memo *mm)
+{
+	tk_buf b = TK_BUF_INIT;
+	int rc;
+
+	put_late(&b, data, len, mm);
+	rc = tk_out_write(o, path, b.data ? b.data : "", b.len);
+	tk_buf_free(&b);
+	return rc;
+}
+
 /* One language's pages: those whose index is part modulo nparts, so two
- * processes can share the work. */
+ * processes can share the work. Part 0 notes every page's key for the
+ * site's list. */
 static int
 render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char *lang,
     const tk_value *strings, tk_tmpl_env *env, const char *tdir, tk_buf *sitemap, int part,
-    int nparts, tk_diag *d)
+    int nparts, memo *mm, tk_diag *d)
 {
 	tk_value *globals = NULL;
 	tk_view *v = NULL;
@@ -254,12 +309,36 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 	tk_view_set_history(v, opts->history);
 	if (opts->snapshots)
 		tk_view_add_snapshots(v, opts->snapshots);
-	for (i = (size_t)part; i < tk_view_count(v); i += (size_t)nparts) {
+	for (i = 0; i < tk_view_count(v); i++) {
 		const tk_view_page *pg = tk_view_page_at(v, i);
+		const tk_buf *had = NULL;
 		const tk_tmpl *t;
 		tk_value *data;
-		int r;
+		char key[41] = "";
+		int r, kept;
 
+		if (mm->salt && (part == 0 || i % (size_t)nparts == (size_t)part))
+			tk_view_page_key(v, i, mm->salt, key);
+		if (mm->site && part == 0)
+			tk_pagecache_note(mm->site, pg->path, key);
+		if (i % (size_t)nparts != (size_t)part)
+			continue;
+		mm->pages++;
+		/* Kept from before: linked from the previous site, or a snapshot's
+		 * page from memory. verify renders it all the same, to compare. */
+		kept = 0;
+		if (mm->site && tk_pagecache_reuse(mm->site, o, pg->path, key))
+			kept = 1;
+		else if (mm->snap && (had = tk_pagecache_find(mm->snap, key)) != NULL) {
+			if (write_snapshot_page(o, pg->path, had->data ? had->data : "", had->len,
+			    mm) < 0)
+				goto out;
+			kept = 1;
+		}
+		if (kept && mm->mode != TK_PAGECACHE_VERIFY)
+			continue;
+		if (!kept)
+			mm->rendered++;
 		if ((r = tk_tmpl_env_get(&t, env, pg->template, d)) < 0) {
 			if (r == TK_TMPL_ENOTFOUND)
 				tk_diag_error(d, tdir, 0, 0, "the theme has no template '%s.mustache'; "
@@ -275,7 +354,24 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 			r = dump(opts->dump_dir, pg->path, data, d);
 		}
 		tk_value_free(data);
-		if (r < 0 || tk_out_write(o, pg->path, b.data ? b.data : "", b.len) < 0)
+		if (r < 0)
+			goto out;
+		if (kept) {
+			if (had ? had->len == b.len && memcmp(had->data, b.data, b.len) == 0 :
+			    tk_out_same(o, pg->path, b.data ? b.data : "", b.len))
+				continue;
+			tk_diag_error(d, pg->path, 0, 0, "internal error: the page cache kept this "
+			    "page as it was, but it renders differently (key %.12s); build with "
+			    "TK_PAGECACHE=off and report this", key);
+			goto out;
+		}
+		if (mm->snap)
+			tk_pagecache_keep(mm->snap, key, b.data ? b.data : "", b.len);
+		if (opts->base)
+			r = write_snapshot_page(o, pg->path, b.data ? b.data : "", b.len, mm);
+		else
+			r = tk_out_write(o, pg->path, b.data ? b.data : "", b.len);
+		if (r < 0)
 			goto out;
 	}
 	tk_view_sitemap(v, sitemap);
@@ -326,6 +422,88 @@ preload_templates(tk_tmpl_env *env, const char *tdir, tk_diag *d)
 	return rc;
 }
 
+/* Appends "path blob-id" for every file under dir, sorted. */
+static void
+list_tree(tk_buf *b, const char *dir, const char *rel)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, i;
+
+	if (dp == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+			names = xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = xstrdup(de->d_name);
+		}
+	closedir(dp);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		char *full = xasprintf("%s/%s", dir, names[i]), *buf, id[41];
+		char *r = xasprintf("%s/%s", rel, names[i]);
+		struct stat st;
+		size_t len;
+
+		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
+			list_tree(b, full, r);
+		else if (tk_read_file(&buf, &len, full) == 0) {
+			tk_source_hash(id, buf, len);
+			tk_buf_printf(b, "%s %s\n", r, id);
+			free(buf);
+		} else
+			tk_buf_printf(b, "%s unreadable\n", r);
+		free(full);
+		free(r);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* What every page is made from but its own inputs: the content without
+ * the records, the theme and this program. 0 when the program cannot be
+ * read (then every page is rendered). */
+static int
+page_salt(char out[41], const char *content_id, const char *theme_dir)
+{
+	static char program[41];
+	tk_buf b = TK_BUF_INIT;
+
+	if (program[0] == '\0') {
+		char *buf;
+		size_t len;
+
+		if (tk_read_file(&buf, &len, "/proc/self/exe") < 0)
+			return 0;
+		tk_source_hash(program, buf, len);
+		free(buf);
+	}
+	tk_buf_printf(&b, "program %s\ncontent %s\ntheme\n", program, content_id);
+	list_tree(&b, theme_dir, "");
+	tk_source_hash(out, b.data, b.len);
+	tk_buf_free(&b);
+	return 1;
+}
+
+void
+tk_render_content_id(const tk_source *src, char out[41])
+{
+	tk_buf b = TK_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < tk_source_count(src); i++) {
+		const tk_source_file *f = tk_source_file_at(src, i);
+
+		/* Records are keyed page by page (tk_view_page_key). */
+		if (strncmp(f->path, "status/", 7) != 0)
+			tk_buf_printf(&b, "%s %s\n", f->path, f->oid);
+	}
+	tk_source_hash(out, b.data ? b.data : "", b.len);
+	tk_buf_free(&b);
+}
+
 /* How many processes render pages: TK_JOBS, else 2 when the machine has
  * more than one processor. */
 static int
@@ -349,9 +527,12 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	pid_t pid = -1;
 	tk_value *strings[3] = { NULL, NULL, NULL };
 	tk_tmpl_env *env = NULL;
+	char salt[41];
+	memo mm;
 	size_t before[2] = { 0, 0 }, nlang;
 	int rc = -1, r, part, nparts, status, fds[2] = { -1, -1 };
 
+	memset(&mm, 0, sizeof(mm));
 	if (opts->dump_dir && mkdir(opts->dump_dir, 0755) != 0 && errno != EEXIST) {
 		tk_diag_error(d, opts->dump_dir, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
@@ -370,9 +551,23 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	env = tk_tmpl_env_new(tk_tmpl_dir_loader, (void *)tdir);
 	if (preload_templates(env, tdir, d) < 0)
 		goto out;
+	mm.mode = tk_pagecache_mode_env();
+	if (opts->content_id && mm.mode != TK_PAGECACHE_OFF && opts->dump_dir == NULL &&
+	    page_salt(salt, opts->content_id, opts->theme_dir)) {
+		mm.salt = salt;
+		if (opts->base == NULL)
+			mm.site = opts->site_pages;
+		else
+			mm.snap = opts->snapshot_pages;
+	}
+	if (opts->base) {
+		mm.commit = tk_model_commit(m) ? tk_model_commit(m) : "";
+		tk_render_date_fi(mm.date, sizeof(mm.date), tk_model_commit_time(m));
+	}
 	/* Pages are independent: a second process renders every other one.
 	 * Each writes its own files; the output is the same either way. */
-	if (jobs() > 1 && pipe(fds) == 0) {
+	/* Snapshots keep their pages in this process's memory: one process. */
+	if (jobs() > 1 && mm.snap == NULL && pipe(fds) == 0) {
 		fflush(stdout);
 		fflush(stderr);
 		before[0] = tk_out_written(o);
@@ -392,10 +587,11 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	 * of what the site said, at a third of the cost. */
 	for (i = 0; r == 0 && i < nlang; i++)
 		r = render_lang(m, o, opts, site->nlanguages ? site->languages[i] : "fi",
-		    strings[i], env, tdir, &sitemap, part, nparts, d);
+		    strings[i], env, tdir, &sitemap, part, nparts, &mm, d);
 	if (pid == 0) {
 		/* Tell the parent what this process wrote, for its report. */
-		size_t counts[2] = { tk_out_written(o) - before[0], tk_out_kept(o) - before[1] };
+		size_t counts[4] = { tk_out_written(o) - before[0], tk_out_kept(o) - before[1],
+			mm.pages, mm.rendered };
 		ssize_t w = write(fds[1], counts, sizeof(counts));
 
 		fflush(stderr);
@@ -403,7 +599,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		_exit(tk_out_failed(o) ? 3 : r == 0 && w == (ssize_t)sizeof(counts) ? 0 : 1);
 	}
 	if (pid > 0) {
-		size_t counts[2] = { 0, 0 };
+		size_t counts[4] = { 0, 0, 0, 0 };
 
 		close(fds[1]);
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
@@ -413,17 +609,28 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 			else
 				tk_diag_error(d, NULL, 0, 0, "a page failed to render (above)");
 			r = -1;
-		} else if (read(fds[0], counts, sizeof(counts)) == (ssize_t)sizeof(counts))
+		} else if (read(fds[0], counts, sizeof(counts)) == (ssize_t)sizeof(counts)) {
 			tk_out_add_counts(o, counts[0], counts[1]);
+			mm.pages += counts[2];
+			mm.rendered += counts[3];
+		}
 		close(fds[0]);
 	}
 	if (r < 0)
 		goto out;
+	if (opts->stats) {
+		opts->stats->pages += mm.pages;
+		opts->stats->rendered += mm.rendered;
+	}
 	tk_buf_puts(&sitemap, "</urlset>\n");
 	if (opts->base) {
+		if (mm.snap)
+			tk_pagecache_next(mm.snap);
 		rc = 0;
 		goto out;
 	}
+	if (mm.site)
+		tk_pagecache_stamp(mm.site, o);
 	if (tk_out_write(o, "sitemap.xml", sitemap.data, sitemap.len) < 0)
 		goto out;
 	tk_export_json(&b, m);

@@ -7,6 +7,14 @@
 #include "history.h"
 #include "model.h"
 #include "output.h"
+#include "pagecache.h"
+#include "source.h"
+
+/* Pages of a rendering, and how many of them were rendered rather than
+ * kept from before (pagecache.h). */
+typedef struct {
+	size_t pages, rendered;
+} tk_render_stats;
 
 typedef struct {
 	const char *theme_dir;  /* the theme's folder */
@@ -15,6 +23,14 @@ typedef struct {
 	const tk_history *history;      /* the Git history of the records, or NULL */
 	const char *base;       /* "versiot/<id>/" for a snapshot, NULL for the site */
 	const tk_value *snapshots;      /* the snapshot list for versiot/, or NULL */
+	/* The identity of every content file but the records (tk_render_content_id);
+	 * NULL renders every page. */
+	const char *content_id;
+	/* The previous site's page keys, and this build's (pagecache.h), or NULL. */
+	tk_pagecache *site_pages;
+	/* Snapshots: the pages of the snapshot before, in memory, or NULL. */
+	tk_pagecache *snapshot_pages;
+	tk_render_stats *stats;         /* added to, or NULL */
 } tk_render_opts;
 
 /* Renders every page of the site into o (a snapshot, under opts->base,
@@ -26,6 +42,10 @@ int tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_
  * the site with the same keys as the first language's; each gap is an
  * error at its file and line. Returns 0, or negative. */
 int tk_render_check_strings(const char *theme_dir, const tk_site *site, tk_diag *d);
+
+/* The identity of src's files but the records (status/): with the theme
+ * and the program, what every page may show. out is hex. */
+void tk_render_content_id(const tk_source *src, char out[41]);
 
 /* Formats a time (seconds since the epoch) as D.M.YYYY in UTC. */
 void tk_render_date_fi(char *buf, size_t n, long long t);

@@ -42,6 +42,10 @@ const tk_source_file *tk_source_file_at(const tk_source *s, size_t i);
 /* Reads the i-th file's bytes (borrowed, cached in the source). */
 int tk_source_read(tk_source *s, size_t i, const char **buf, size_t *len, tk_diag *d);
 
+/* The Git blob id (hex) of data: a name for bytes, used to key cached
+ * pages by what they were made from. */
+void tk_source_hash(char out[41], const void *data, size_t len);
+
 /* The commit's id (hex) or NULL when there is none (directory mode). In
  * worktree mode this is HEAD's id and tk_source_dirty says so. */
 const char *tk_source_commit(const tk_source *s);

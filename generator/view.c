@@ -25,10 +25,11 @@
 #include "figures.h"
 #include "markdown.h"
 #include "render.h"
+#include "source.h"
 #include "util.h"
 
 enum kind { K_INDEX, K_REGION, K_GROUP, K_VERSIONS, K_VERSION, K_SUBTASK, K_DIFF,
-	K_MONTH, K_THEMES, K_SNAPSHOTS, K_A11Y, K_PAGE, K_404 };
+	K_MONTH, K_THEMES, K_SNAPSHOTS, K_A11Y, K_PAGE, K_BUILD, K_404 };
 
 typedef struct {
 	tk_view_page pub;
@@ -60,6 +61,9 @@ struct tk_view {
 	int latest;             /* the latest period, or -1 */
 	const tk_history *history;
 	const tk_version *current;      /* the newest roadmap version */
+	/* Page keys (tk_view_page_key), computed on first use: the records
+	 * all together, by period (as periods) and by version (as the model's). */
+	char (*key_period)[41], (*key_version)[41], key_all[41];
 	tk_diff_history *diffs;         /* consecutive versions compared */
 	tk_diff *first_last;            /* the first version with the last, when > 2 */
 };
@@ -314,7 +318,15 @@ set_root(tk_view *v, tk_value *m, const char *path)
 		if (*p == '/')
 			tk_buf_puts(&b, "../");
 	tk_value_map_set(m, "asset_root", tk_value_strn(b.data ? b.data : "", b.len));
-	tk_buf_puts(&b, v->prefix);
+	if (v->base[0]) {
+		/* A snapshot's links stay inside it without naming it, so a page
+		 * that did not change between snapshots has the same bytes. */
+		tk_buf_reset(&b);
+		for (p = path + strlen(v->prefix); *p; p++)
+			if (*p == '/')
+				tk_buf_puts(&b, "../");
+	} else
+		tk_buf_puts(&b, v->prefix);
 	tk_value_map_set(m, "root", tk_value_strn(b.data ? b.data : "", b.len));
 	tk_buf_free(&b);
 }
@@ -483,6 +495,10 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 		add(v, K_THEMES, "themes", NULL, "teemat/index.html");
 	if (site->accessibility.feedback)
 		add(v, K_A11Y, "accessibility", NULL, "saavutettavuus/index.html");
+	/* The build's commit has a page of its own, so the other pages do not
+	 * change with every commit. A snapshot's banner names its commit. */
+	if (v->base[0] == '\0')
+		add(v, K_BUILD, "build", NULL, "julkaisu/index.html");
 	for (i = 0; i < tk_model_npages(m); i++)
 		add(v, K_PAGE, "page", tk_model_page(m, i), "sivut/%s/index.html",
 		    tk_model_page(m, i)->slug);
@@ -498,6 +514,8 @@ tk_view_free(tk_view *v)
 		return;
 	tk_diff_free(v->first_last);
 	tk_diff_history_free(v->diffs);
+	free(v->key_period);
+	free(v->key_version);
 	free(v->nav);
 	free(v->pages);
 	free(v->meas);
@@ -603,7 +621,8 @@ common(tk_view *v, const page *p, const char *title)
 		set_str(d, "asset_root", s->base_url);
 		set_fmt(d, "root", "%s%s", s->base_url, v->prefix);
 	}
-	set_str(d, "path", p->pub.path);
+	/* Inside a snapshot, as the site had it: the same in every snapshot. */
+	set_str(d, "path", p->pub.path + strlen(v->base));
 	set_str(d, "title", title);
 	set_str(d, "lang", v->lang);
 	/* The same page in every language of the site. */
@@ -621,16 +640,28 @@ common(tk_view *v, const page *p, const char *title)
 		set_str(l, "code", code);
 		set_str(l, "name", name);
 		set_bool(l, "current", strcmp(code, v->lang) == 0);
-		set_fmt(l, "href", "%s%s%s%s%s", tk_value_get_str(tk_value_map_get(d, "asset_root"),
-		    NULL), v->base, i ? code : "", i ? "/" : "", p->pub.path + strlen(v->prefix));
+		if (v->base[0])
+			set_fmt(l, "href", "%s%s", tk_value_get_str(tk_value_map_get(d, "root"), NULL),
+			    p->pub.path + strlen(v->prefix));
+		else
+			set_fmt(l, "href", "%s%s%s%s", tk_value_get_str(tk_value_map_get(d,
+			    "asset_root"), NULL), i ? code : "", i ? "/" : "",
+			    p->pub.path + strlen(v->prefix));
 	}
 	x = set_new(d, "site", tk_value_map());
 	set_text(v, x, "title", &s->title);
 	set_bool(x, "example_data", s->example_data);
 	x = set_new(d, "build", tk_value_map());
 	set_bool(x, "has_commit", tk_model_commit(m) != NULL);
-	set_str(x, "commit", tk_model_commit(m));
-	if (tk_model_commit(m)) {
+	set_bool(x, "dirty", v->dirty);
+	if (v->base[0] && tk_model_commit(m)) {
+		/* Filled in as each snapshot's page is written (render.c), so
+		 * one rendering serves every snapshot where the page is the same. */
+		set_str(x, "commit", TK_VIEW_LATE_COMMIT);
+		set_str(x, "short", TK_VIEW_LATE_SHORT);
+		set_str(x, "date", TK_VIEW_LATE_DATE);
+	} else if (p->kind == K_BUILD && tk_model_commit(m)) {
+		set_str(x, "commit", tk_model_commit(m));
 		snprintf(buf, sizeof(buf), "%.12s", tk_model_commit(m));
 		set_str(x, "short", buf);
 		tk_render_date_fi(buf, sizeof(buf), tk_model_commit_time(m));
@@ -649,7 +680,8 @@ common(tk_view *v, const page *p, const char *title)
 			tk_buf_free(&u);
 		}
 	}
-	set_bool(x, "dirty", v->dirty);
+	if (v->base[0] == '\0')
+		set_str(d, "build_href", "julkaisu/index.html");
 	set_period(d, "latest", v->latest);
 	x = set_new(d, "exports", tk_value_map());
 	set_str(x, "json", "data/luvut.json");
@@ -1211,7 +1243,7 @@ set_standings(tk_view *v, tk_value *d, int period)
 		bands = set_new(x, "bands", tk_value_list());
 		for (k = 3; k >= 0; k--) {
 			tk_value *b = push_map(bands);
-			char key[16];
+			char key[32];
 
 			snprintf(key, sizeof(key), "band.b%d", k);
 			set_fmt(b, "band", "b%d", k);
@@ -1798,6 +1830,141 @@ build_page(tk_view *v, const page *p)
 	return d;
 }
 
+/* This build's commit: the one page that changes with every commit. */
+static tk_value *
+build_build(tk_view *v, const page *p)
+{
+	tk_value *d = common(v, p, ui(v, "build.title"));
+
+	set_str(d, "generator", "tiekartta " TK_VERSION);
+	set_period(d, "latest_period", v->latest);
+	set_num(d, "records", (double)v->nrecords);
+	return d;
+}
+
+/* ---- what a page is made from ---- */
+
+/* The records for which keep(rec, arg) is true, by path and blob id. */
+static void
+records_key(tk_view *v, int (*keep)(const tk_record *, const void *), const void *arg,
+    char out[41])
+{
+	tk_buf b = TK_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < v->nrecords; i++) {
+		const tk_record *rec = tk_model_record(v->m, i);
+
+		if (keep == NULL || keep(rec, arg))
+			tk_buf_printf(&b, "%s %s\n", rec->path, rec->oid);
+	}
+	tk_source_hash(out, b.data ? b.data : "", b.len);
+	tk_buf_free(&b);
+}
+
+static int
+of_period(const tk_record *rec, const void *arg)
+{
+	return rec->period == *(const int *)arg;
+}
+
+static int
+of_version(const tk_record *rec, const void *arg)
+{
+	return rec->version == arg;
+}
+
+static void
+prepare_keys(tk_view *v)
+{
+	size_t i, n = tk_model_nversions(v->m);
+
+	if (v->key_period)
+		return;
+	records_key(v, NULL, NULL, v->key_all);
+	v->key_period = xcalloc(v->nperiods + 1, sizeof(*v->key_period));
+	for (i = 0; i < v->nperiods; i++)
+		records_key(v, of_period, &v->periods[i], v->key_period[i]);
+	v->key_version = xcalloc(n + 1, sizeof(*v->key_version));
+	for (i = 0; i < n; i++)
+		records_key(v, of_version, tk_model_version(v->m, i), v->key_version[i]);
+}
+
+static const char *
+period_key(tk_view *v, int period)
+{
+	size_t i;
+
+	for (i = 0; i < v->nperiods; i++)
+		if (v->periods[i] == period)
+			return v->key_period[i];
+	return "-";
+}
+
+void
+tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
+{
+	const page *p = &v->pages[i];
+	tk_buf b = TK_BUF_INIT;
+	size_t k;
+
+	prepare_keys(v);
+	/* What every page shows: its place, language and navigation. Inside a
+	 * snapshot the place is relative to the snapshot. */
+	tk_buf_printf(&b, "tiekartta page 1\nsalt %s\npath %s\ntemplate %s\nlang %s\n"
+	    "snapshot %d\nlatest %d\ndirty %d\ncommit %d\nsnapshots %d\nperiods", salt,
+	    p->pub.path + strlen(v->base), p->pub.template, v->lang, v->base[0] != '\0',
+	    v->latest, v->dirty, tk_model_commit(v->m) != NULL, v->snapshots != NULL);
+	for (k = 0; k < v->nperiods; k++)
+		tk_buf_printf(&b, " %d", v->periods[k]);
+	tk_buf_puts(&b, "\n");
+	/* What the page itself shows, beyond the content in salt. */
+	switch (p->kind) {
+	case K_INDEX:
+	case K_GROUP:
+		tk_buf_printf(&b, "records %s\n", v->key_all);
+		break;
+	case K_REGION:
+		tk_buf_printf(&b, "records %s\n", v->key_all);
+		if (tk_model_site(v->m)->file_url && tk_model_commit(v->m))
+			tk_buf_printf(&b, "file_url at %s\n", tk_model_commit(v->m));
+		if (v->history) {
+			tk_value *h = tk_history_region_value(v->history,
+			    ((const tk_region *)p->obj)->id);
+
+			tk_buf_puts(&b, "history ");
+			tk_value_write_json(&b, h, 0);
+			tk_value_free(h);
+		}
+		break;
+	case K_SUBTASK:
+		for (k = 0; k < tk_model_nversions(v->m); k++)
+			if (tk_model_version(v->m, k) == p->obj2)
+				tk_buf_printf(&b, "records of the version %s\n", v->key_version[k]);
+		break;
+	case K_MONTH:
+		tk_buf_printf(&b, "records of the month %s\n", period_key(v, p->period));
+		break;
+	case K_THEMES:
+		tk_buf_printf(&b, "records of the month %s\n", period_key(v, v->latest));
+		break;
+	case K_SNAPSHOTS:
+		tk_value_write_json(&b, v->snapshots, 0);
+		break;
+	case K_BUILD:
+		tk_buf_printf(&b, "commit %s %lld\n", tk_model_commit(v->m) ?
+		    tk_model_commit(v->m) : "-", tk_model_commit_time(v->m));
+		break;
+	case K_404:     /* links from the site's address, a snapshot's too */
+		tk_buf_printf(&b, "base %s\n", v->base);
+		break;
+	default:        /* the roadmap, free pages, the statement: all in salt */
+		break;
+	}
+	tk_source_hash(out, b.data, b.len);
+	tk_buf_free(&b);
+}
+
 /* Mustache cannot ask whether a list is empty without looping over it, so
  * every list-valued key k gets a has_k beside it. */
 static void
@@ -1848,6 +2015,7 @@ tk_view_data(tk_view *v, size_t i)
 	case K_A11Y: d = build_accessibility(v, p); break;
 	case K_THEMES: d = build_themes(v, p); break;
 	case K_PAGE: d = build_page(v, p); break;
+	case K_BUILD: d = build_build(v, p); break;
 	default: d = common(v, p, ui(v, "notfound.title")); break;
 	}
 	set_str(d, "kind", p->pub.template);

@@ -36,6 +36,19 @@ const tk_view_page *tk_view_page_at(const tk_view *v, size_t i);
 /* Builds page i's view data; the caller frees it. */
 tk_value *tk_view_data(tk_view *v, size_t i);
 
+/* What page i is made from, beyond salt (the identity of the generator,
+ * the theme and every content file but the records): its hex key goes to
+ * out. Two builds that give a page the same key give it the same bytes,
+ * so a page whose key is unchanged need not be rendered again. */
+void tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41]);
+
+/* In a snapshot the build fields are these markers, replaced as each
+ * snapshot's page is written: one rendering serves every snapshot in
+ * which the page is the same. */
+#define TK_VIEW_LATE_COMMIT "\x1etk:commit\x1e"
+#define TK_VIEW_LATE_SHORT "\x1etk:short\x1e"
+#define TK_VIEW_LATE_DATE "\x1etk:date\x1e"
+
 /* Appends a sitemap <url> element for every page but the 404 page. */
 void tk_view_sitemap(const tk_view *v, tk_buf *out);
 

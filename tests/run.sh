@@ -56,6 +56,7 @@ for way in $ways; do
 	suite "$way history" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_history.sh
 	suite "$way ci-examples" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_ci_examples.sh
 	suite "$way golden" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_golden.sh
+	suite "$way incremental" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_incremental.sh
 	# The bundled content against the published 10/2021 tables (a full
 	# build: not under valgrind, where it would take minutes).
 	suite "$way bad-input" env TK="$wrap $(pwd)/$dir/tiekartta" sh tests/test_bad.sh

@@ -59,8 +59,11 @@ expect_exit "build at HEAD" 0 tk build --repo "$R"
 check "build says what it did" has "$W/out" "from commit ${second%${second#????????????}} (3.12.2021)"
 check "default output is output/site in the repository" test -f "$R/output/site/index.html"
 check "the page shows HEAD's content" has "$R/output/site/index.html" "Toinen otsikko"
-check "the footer names the commit" has "$R/output/site/index.html" "$second"
-check "the footer names the commit's date" has "$R/output/site/index.html" "(3.12.2021)"
+check "the build page names the commit" has "$R/output/site/julkaisu/index.html" "$second"
+check "the build page names the commit's date" has "$R/output/site/julkaisu/index.html" "<dd>3.12.2021</dd>"
+check "every page links to the build page" has "$R/output/site/alueet/alpha/index.html" 'href="../../julkaisu/index.html"'
+check "no other page names the commit, so pages stay the same from commit to commit" \
+	sh -c "! grep -rl --include='*.html' '$second' '$R/output/site' | grep -v '/julkaisu/index.html$'"
 check "the region page lists its submissions from Git" has "$R/output/site/alueet/alpha/index.html" "<td>4.11.2021</td><td>2021-10 2021-11 </td><td>Lokakuun tilannekuva"
 
 # Two builds of one commit are byte-identical.
@@ -70,7 +73,7 @@ check "two builds are byte-identical" diff -r "$W/a" "$W/b"
 # An older revision builds its own content even though the tree differs.
 expect_exit "build --rev older" 0 tk build --repo "$R" --rev "$first" --out "$W/old"
 check "the older commit's title" has "$W/old/index.html" "Pieni tilannekuva"
-check "the older commit's id" has "$W/old/index.html" "$first"
+check "the older commit's id" has "$W/old/julkaisu/index.html" "$first"
 
 # Snapshots: the site as it stood at each commit that changed the content.
 expect_exit "build --snapshots all" 0 tk build --repo "$R" --snapshots all --out "$W/snap"

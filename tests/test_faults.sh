@@ -25,8 +25,9 @@ bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  
 check() { cn=$1; shift; if "$@"; then ok "$cn"; else bad "$cn" "failed: $*"; fi; }
 has() { grep -qF -- "$2" "$1"; }
 same() { diff -r "$1" "$2" >/dev/null 2>&1; }
-# Nothing but the site beside it: no staging folder left behind.
-alone() { [ "$(ls -A "$1")" = site ]; }
+# Nothing but the site and its list of page keys beside it: no staging
+# folder left behind.
+alone() { [ "$(ls -A "$1" | grep -vx site.tiekartta-pages)" = site ]; }
 clean() { ! grep -qE 'Sanitizer|runtime error:|^==[0-9]+==' "$1"; }
 # build NAME CODE REPO [ENV=… …] -- [OPTIONS…]: builds REPO's HEAD (or
 # --rev …) into REPO/output/site and checks the exit status.
@@ -47,8 +48,8 @@ build() {
 	fi
 }
 # repo DIR CONTENT YEAR-MONTH: a repository with CONTENT committed twice,
-# on the 5th and the 6th of the month (A, then B, an empty commit: every
-# page names its commit, so every page changes).
+# on the 5th and the 6th of the month (A, then B with the site's title
+# changed: every page shows it, so every page changes and is written).
 repo() {
 	mkdir -p "$1"
 	cp -r "$2" "$1/content"
@@ -57,8 +58,9 @@ repo() {
 	GIT_AUTHOR_DATE="$3-05T10:00:00Z" GIT_COMMITTER_DATE="$3-05T10:00:00Z" \
 	    git -C "$1" commit -q -m A
 	git -C "$1" tag A
+	sed -i -e '0,/fi: /s/fi: /fi: B /' -e '0,/sv: /s/sv: /sv: B /' "$1/content/site.yaml"
 	GIT_AUTHOR_DATE="$3-06T10:00:00Z" GIT_COMMITTER_DATE="$3-06T10:00:00Z" \
-	    git -C "$1" commit -q --allow-empty -m B
+	    git -C "$1" commit -q -am B
 	git -C "$1" tag B
 }
 

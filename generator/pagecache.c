@@ -1,0 +1,252 @@
+/* pagecache.c: see pagecache.h. */
+#include "pagecache.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+	char *path;
+	char key[41];
+	tk_out_stamp stamp;
+} entry;
+
+typedef struct {
+	char key[41];
+	tk_buf bytes;
+	size_t slot;            /* its place in its generation's items */
+} kept;
+
+/* Pages in memory of one generation: key -> kept. */
+typedef struct {
+	tk_strmap *map;
+	kept **items;
+	size_t n;
+} generation;
+
+struct tk_pagecache {
+	entry *prev;            /* the previous build's list */
+	size_t nprev;
+	tk_strmap *by_path;     /* path -> entry in prev */
+	entry *next;            /* this build's */
+	size_t nnext, capnext;
+	tk_buf list;            /* this build's, as written */
+	generation cur, old;    /* snapshots: this one's pages, the last one's */
+};
+
+tk_pagecache_mode
+tk_pagecache_mode_env(void)
+{
+	const char *e = getenv("TK_PAGECACHE");
+
+	if (e && strcmp(e, "off") == 0)
+		return TK_PAGECACHE_OFF;
+	if (e && strcmp(e, "verify") == 0)
+		return TK_PAGECACHE_VERIFY;
+	return TK_PAGECACHE_ON;
+}
+
+tk_pagecache *
+tk_pagecache_new(void)
+{
+	tk_pagecache *c = xcalloc(1, sizeof(*c));
+
+	c->by_path = tk_strmap_new();
+	c->cur.map = tk_strmap_new();
+	c->old.map = tk_strmap_new();
+	return c;
+}
+
+static void
+generation_clear(generation *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (g->items[i]) {
+			tk_buf_free(&g->items[i]->bytes);
+			free(g->items[i]);
+		}
+	free(g->items);
+	g->items = NULL;
+	g->n = 0;
+	tk_strmap_free(g->map);
+	g->map = tk_strmap_new();
+}
+
+void
+tk_pagecache_free(tk_pagecache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nprev; i++)
+		free(c->prev[i].path);
+	for (i = 0; i < c->nnext; i++)
+		free(c->next[i].path);
+	free(c->prev);
+	free(c->next);
+	tk_strmap_free(c->by_path);
+	tk_buf_free(&c->list);
+	generation_clear(&c->cur);
+	generation_clear(&c->old);
+	tk_strmap_free(c->cur.map);
+	tk_strmap_free(c->old.map);
+	free(c);
+}
+
+/* The list: a header line, then "key size inode mtime-ns path" per page.
+ * A line that does not read so is skipped: its page is rendered. */
+void
+tk_pagecache_read(tk_pagecache *c, const char *dir)
+{
+	char *file = xasprintf("%s%s", dir, TK_PAGECACHE_SUFFIX), *buf = NULL, *line, *nl;
+	size_t len;
+
+	if (tk_read_file(&buf, &len, file) < 0 || strncmp(buf, "tiekartta-pages 1\n", 18) != 0)
+		goto out;
+	for (line = buf + 18; *line; line = nl + 1) {
+		entry e;
+		int at = 0;
+
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		memset(&e, 0, sizeof(e));
+		if (sscanf(line, "%40s %lld %lld %lld %n", e.key, &e.stamp.size, &e.stamp.inode,
+		    &e.stamp.mtime, &at) != 4 ||
+		    at == 0 || strlen(e.key) != 40 || line[at] == '\0')
+			continue;
+		c->prev = xrealloc(c->prev, (c->nprev + 1) * sizeof(*c->prev));
+		e.path = xstrdup(line + at);
+		c->prev[c->nprev++] = e;
+	}
+	for (len = 0; len < c->nprev; len++)
+		tk_strmap_put(c->by_path, c->prev[len].path, &c->prev[len]);
+out:
+	free(buf);
+	free(file);
+}
+
+int
+tk_pagecache_reuse(const tk_pagecache *c, tk_out *o, const char *path, const char *key)
+{
+	const entry *e = tk_strmap_get(c->by_path, path);
+
+	if (e == NULL || strcmp(e->key, key) != 0)
+		return 0;
+	return tk_out_reuse(o, path, &e->stamp);
+}
+
+void
+tk_pagecache_note(tk_pagecache *c, const char *path, const char *key)
+{
+	entry *e;
+
+	if (c->nnext == c->capnext) {
+		c->capnext = c->capnext ? c->capnext * 2 : 256;
+		c->next = xrealloc(c->next, c->capnext * sizeof(*c->next));
+	}
+	e = &c->next[c->nnext++];
+	memset(e, 0, sizeof(*e));
+	e->path = xstrdup(path);
+	snprintf(e->key, sizeof(e->key), "%s", key);
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const entry *)a)->path, ((const entry *)b)->path);
+}
+
+void
+tk_pagecache_stamp(tk_pagecache *c, const tk_out *o)
+{
+	size_t i;
+
+	if (c->nnext)
+		qsort(c->next, c->nnext, sizeof(*c->next), cmp_entry);
+	tk_buf_reset(&c->list);
+	tk_buf_puts(&c->list, "tiekartta-pages 1\n");
+	for (i = 0; i < c->nnext; i++) {
+		entry *e = &c->next[i];
+
+		if (tk_out_stat(o, e->path, &e->stamp) == 0)
+			tk_buf_printf(&c->list, "%s %lld %lld %lld %s\n", e->key, e->stamp.size,
+			    e->stamp.inode, e->stamp.mtime, e->path);
+	}
+}
+
+int
+tk_pagecache_save(const tk_pagecache *c, const char *dir)
+{
+	char *file = xasprintf("%s%s", dir, TK_PAGECACHE_SUFFIX);
+	char *tmp = xasprintf("%s.tmp-%ld", file, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	int rc = -1;
+
+	if (f && fwrite(c->list.data ? c->list.data : "", 1, c->list.len, f) == c->list.len &&
+	    fclose(f) == 0) {
+		f = NULL;
+		rc = rename(tmp, file);
+	}
+	if (f)
+		fclose(f);
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	free(file);
+	return rc;
+}
+
+static void
+generation_put(generation *g, kept *k)
+{
+	g->items = xrealloc(g->items, (g->n + 1) * sizeof(*g->items));
+	k->slot = g->n;
+	g->items[g->n++] = k;
+	tk_strmap_put(g->map, k->key, k);
+}
+
+const tk_buf *
+tk_pagecache_find(tk_pagecache *c, const char *key)
+{
+	kept *k = tk_strmap_get(c->cur.map, key);
+
+	if (k)
+		return &k->bytes;
+	if ((k = tk_strmap_get(c->old.map, key)) == NULL)
+		return NULL;
+	/* Moved to this generation: the old one lets it go. */
+	tk_strmap_put(c->old.map, k->key, NULL);
+	c->old.items[k->slot] = NULL;
+	generation_put(&c->cur, k);
+	return &k->bytes;
+}
+
+void
+tk_pagecache_keep(tk_pagecache *c, const char *key, const char *data, size_t len)
+{
+	kept *k;
+
+	if (tk_strmap_get(c->cur.map, key))
+		return;
+	k = xcalloc(1, sizeof(*k));
+	snprintf(k->key, sizeof(k->key), "%s", key);
+	tk_buf_put(&k->bytes, data, len);
+	generation_put(&c->cur, k);
+}
+
+void
+tk_pagecache_next(tk_pagecache *c)
+{
+	generation t;
+
+	generation_clear(&c->old);
+	t = c->old;
+	c->old = c->cur;
+	c->cur = t;
+}

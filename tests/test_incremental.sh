@@ -1,0 +1,182 @@
+#!/bin/sh
+# test_incremental.sh: a build renders only the pages whose inputs changed
+# (generator/pagecache.h), and what it keeps is exactly what it would have
+# rendered. Every rebuild below runs with TK_PAGECACHE=verify, which
+# renders the kept pages too and fails on any difference, and its site is
+# compared with a build from nothing (TK_PAGECACHE=off).
+top=$(pwd)
+: "${TK:=$top/output/bin/tiekartta}"
+W=$(mktemp -d /tmp/tk-incr-XXXXXX)
+trap 'rm -rf "$W"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "$1... ok"; }
+bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  $l"; done; }
+check() { n=$1; shift; if "$@"; then ok "$n"; else bad "$n" "failed: $*"; fi; }
+
+export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.fi
+export GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=test@example.fi
+export GIT_CONFIG_NOSYSTEM=1 HOME=$W
+R=$W/repo
+mkdir -p "$R"
+cp -r "$top/tests/fixtures/small" "$R/content"
+cp -r "$top/themes/default" "$W/theme"
+git -C "$R" init -q -b main
+git -C "$R" add -A
+days=0
+commit() {
+	days=$((days + 1))
+	git -C "$R" add -A
+	GIT_AUTHOR_DATE="2021-12-0${days}T10:00:00Z" GIT_COMMITTER_DATE="2021-12-0${days}T10:00:00Z" \
+		git -C "$R" commit -q --allow-empty -m "$1"
+}
+commit "Lokakuu ja marraskuu"
+
+# inodes DIR: "path inode" of every file; a file rewritten gets a new inode,
+# one kept is linked from the site before.
+inodes() { (cd "$1" && find . -type f -printf '%P %i\n' | sort); }
+# rebuild NAME: builds HEAD into $W/site with verify, then from nothing into
+# $W/fresh; the two must be byte-identical. Leaves the rewritten files in
+# $W/changed and the build's report in $W/out.
+rebuild() {
+	inodes "$W/site" >"$W/before" 2>/dev/null || : >"$W/before"
+	if TK_PAGECACHE=verify $TK build --repo "$R" --theme "$W/theme" --out "$W/site" >"$W/out" 2>"$W/err"; then
+		ok "$1: builds, every kept page verified"
+	else
+		bad "$1: builds, every kept page verified" "$(head -n 5 "$W/err")"
+	fi
+	rm -rf "$W/fresh" "$W/fresh.tiekartta-pages"
+	TK_PAGECACHE=off $TK build -q --repo "$R" --theme "$W/theme" --out "$W/fresh" 2>>"$W/err"
+	check "$1: the same bytes as a build from nothing" diff -r "$W/site" "$W/fresh"
+	inodes "$W/site" >"$W/after"
+	comm -13 "$W/before" "$W/after" | cut -d' ' -f1 >"$W/changed"
+}
+rendered() { sed -n 's/.*; \([0-9]*\) of \([0-9]*\) pages rendered.*/\1/p' "$W/out"; }
+pages() { sed -n 's/.*; \([0-9]*\) of \([0-9]*\) pages rendered.*/\2/p' "$W/out"; }
+changed() { grep -qx "$1" "$W/changed"; }
+kept() { ! grep -qx "$1" "$W/changed"; }
+
+rebuild "first build"
+total=$(pages)
+check "first build: every page rendered" [ "$(rendered)" = "$total" ]
+check "the list of page keys is beside the site, not in it" \
+	sh -c "test -f '$W/site.tiekartta-pages' && ! ls -A '$W/site' | grep -q tiekartta-pages"
+
+rebuild "the same commit again"
+check "no-op: no page rendered" [ "$(rendered)" = 0 ]
+check "no-op: no file rewritten" [ ! -s "$W/changed" ]
+
+commit "Tyhjä"
+rebuild "a commit that changes no content"
+check "only the build page is rendered, in each language" [ "$(rendered)" = 2 ]
+check "the build page names the new commit" grep -q "$(git -C "$R" rev-parse HEAD)" "$W/site/julkaisu/index.html"
+check "nothing else is rewritten but the JSON export, which names the commit" \
+	sh -c "! grep -v -e julkaisu/ -e '^data/luvut.json$' '$W/changed'"
+
+# A new record: beta's November.
+sed -e 's/^region: alpha/region: beta/' "$R/content/status/alpha/2021-11.yaml" >"$R/content/status/beta/2021-11.yaml"
+commit "Beta: marraskuu"
+rebuild "a new record"
+check "its organisation's page is rewritten" changed alueet/beta/index.html
+check "its month's page is rewritten" changed tilannekuva/2021-11/index.html
+check "the overview is rewritten" changed index.html
+check "the other month's page is kept" kept tilannekuva/2021-10/index.html
+check "the free page is kept" kept sivut/tietoa/index.html
+check "the roadmap's page is kept" kept tiekartta/2021-06/index.html
+check "the accessibility statement is kept" kept saavutettavuus/index.html
+check "fewer pages rendered than there are" [ "$(rendered)" -lt "$total" ]
+
+# A record changed in place: alpha's October note.
+sed -i 's/^  htt-a-1-2: .*/  htt-a-1-2: {state: valmis, note: "Valmistui."}/' "$R/content/status/alpha/2021-10.yaml"
+commit "Alpha: lokakuun korjaus"
+rebuild "a corrected record"
+check "the October page shows the correction" changed tilannekuva/2021-10/index.html
+check "the November page is kept" kept tilannekuva/2021-11/index.html
+
+# A roadmap edit reaches every page that shows the roadmap.
+sed -i 's/title: "Ensimmäinen"/title: "Ensimmäinen, muutettu"/' "$R/content/roadmap/2021-06/htt.yaml"
+commit "Tiekartta: otsikko"
+rebuild "a roadmap edit"
+check "the roadmap's page is rewritten" changed tiekartta/2021-06/index.html
+check "the subtask's page is rewritten" changed tiekartta/2021-06/htt-a-1-1/index.html
+
+# A free page: only its page and the navigation that names it.
+printf '\nLisätty kappale.\n' >>"$R/content/pages/tietoa.md"
+commit "Tietoa: kappale"
+rebuild "a free page's body"
+check "its page is rewritten" changed sivut/tietoa/index.html
+check "a region's page is kept" kept alueet/alpha/index.html
+
+# The theme is an input of every page: a template and a string.
+sed -i 's|<main id="sisalto"|<main data-x="1" id="sisalto"|' "$W/theme/templates/layout.mustache"
+rebuild "a template edit"
+check "every page rendered" [ "$(rendered)" = "$(pages)" ]
+sed -i 's/^  link: Julkaisun tiedot/  link: Julkaisusta/' "$W/theme/strings/fi.yaml"
+rebuild "an interface string"
+check "the Finnish pages are rewritten" changed alueet/alpha/index.html
+check "the Swedish pages are kept" kept sv/alueet/alpha/index.html
+
+# The site as the previous build left it, or not.
+echo "käsin muokattu" >>"$W/site/alueet/alpha/index.html"
+rm "$W/site/tilannekuva/2021-10/index.html"
+rebuild "a page edited and one deleted by hand"
+check "both are rendered again" [ "$(rendered)" = 2 ]
+cp "$W/site.tiekartta-pages" "$W/list.now"
+printf 'tiekartta-pages 1\nnonsense\n0123 x y z\n' >"$W/site.tiekartta-pages"
+rebuild "a broken list of keys"
+check "every page rendered" [ "$(rendered)" = "$(pages)" ]
+
+# A list left by an older build (as after a crash between the swap and the
+# list): the pages it describes no longer carry its stamps.
+cp "$W/site.tiekartta-pages" "$W/list.old"
+sed -i '0,/fi: /s/fi: /fi: Uusi /' "$R/content/site.yaml"
+commit "Sivuston nimi"
+cp "$W/site.tiekartta-pages" "$W/list.before"
+TK_PAGECACHE=off $TK build -q --repo "$R" --theme "$W/theme" --out "$W/site"
+cp "$W/list.before" "$W/site.tiekartta-pages"
+git -C "$R" reset -q --hard HEAD~1
+rebuild "a stale list of keys"
+
+# Snapshots: each commit's site, rendered page by page only where it
+# changed from the snapshot before; the same bytes as with every page
+# rendered. A history of records only, as regions send them.
+R=$W/snaprepo
+mkdir -p "$R"
+cp -r "$top/tests/fixtures/small" "$R/content"
+rm "$R/content/status/alpha/2021-11.yaml"
+git -C "$R" init -q -b main
+days=0
+commit "Lokakuu"
+cp "$top/tests/fixtures/small/status/alpha/2021-11.yaml" "$R/content/status/alpha/"
+commit "Alpha: marraskuu"
+sed -e 's/^region: alpha/region: beta/' "$R/content/status/alpha/2021-11.yaml" >"$R/content/status/beta/2021-11.yaml"
+commit "Beta: marraskuu"
+sed -i 's/^  htt-a-1-2: .*/  htt-a-1-2: käynnissä/' "$R/content/status/beta/2021-11.yaml"
+commit "Beta: korjaus"
+if TK_PAGECACHE=verify $TK build -q --repo "$R" --theme "$W/theme" --out "$W/snap" --snapshots all >"$W/out" 2>"$W/err"; then
+	ok "snapshots: every page kept in memory verified"
+else
+	bad "snapshots: every page kept in memory verified" "$(head -n 5 "$W/err")"
+fi
+TK_PAGECACHE=off $TK build -q --repo "$R" --theme "$W/theme" --out "$W/snapoff" --snapshots all 2>>"$W/err"
+check "snapshots: the same bytes as with every page rendered" diff -r "$W/snap" "$W/snapoff"
+$TK build --repo "$R" --theme "$W/theme" --out "$W/snap2" --snapshots all >"$W/out" 2>>"$W/err"
+snaps=$(ls "$W/snap2/versiot" | grep -c '^[0-9a-f]')
+check "snapshots: 4 of them" [ "$snaps" = 4 ]
+# Worked out by hand: the site, the first snapshot and the second (a new
+# month: every page's navigation changes) render every page; the third and
+# the fourth (a record of an existing month) keep the four pages that show
+# no November record: the free page, the roadmap list, the roadmap and the
+# October page.
+check "snapshots: $(rendered) of $(pages) pages rendered: all but 2 x 4" [ "$(rendered)" = "$(( $(pages) - 8 ))" ]
+short=$(git -C "$R" rev-parse --short=12 HEAD)
+check "snapshots: each banner names its own commit" \
+	grep -q "<code title=\"$(git -C "$R" rev-parse HEAD)\">$short</code>" "$W/snap2/versiot/$short/alueet/alpha/index.html"
+check "snapshots: and its own date" grep -q "ajalta 4.12.2021 " "$W/snap2/versiot/$short/alueet/alpha/index.html"
+first=$(git -C "$R" rev-parse --short=12 HEAD~3)
+check "snapshots: the first one too" grep -q "ajalta 1.12.2021 (<code title=\"$(git -C "$R" rev-parse HEAD~3)\">$first</code>" "$W/snap2/versiot/$first/sivut/tietoa/index.html"
+check "snapshots: links stay inside the snapshot without naming it" \
+	sh -c "! grep -l 'versiot/$short' '$W/snap2/versiot/$short/alueet/alpha/index.html'"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
