@@ -2,7 +2,7 @@
  * with git_error_last() read at once. Trees are compared by id before
  * anything is diffed, so a commit that left status/ alone costs one tree
  * lookup. */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE
 #include "history.h"
 
 #include <git2.h>
@@ -40,6 +40,8 @@ struct tk_history {
 	tk_hist_region *regions;
 	size_t nregions;
 	int shallow_warned;
+	git_repository *repo;   /* while loading */
+	tk_strmap *roadmaps;    /* blob id -> the roadmap it names ("" none) */
 };
 
 /* One path the mainline commit changed, relative to status/. */
@@ -194,6 +196,45 @@ out:
 	return rc;
 }
 
+/* Does anything in the content folder but status/ differ between commit c
+ * and its first parent p (NULL: c is the first)? 1 or 0, negative on
+ * failure. The folders' entries are compared by id: no diff is needed. */
+static int
+other_changed(git_repository *repo, git_commit *c, git_commit *p, const char *content,
+    tk_diag *d)
+{
+	const char *path = strcmp(content, ".") ? content : NULL;
+	git_tree *a = NULL, *b = NULL;
+	size_t i, na = 0, nb = 0;
+	int rc = 0;
+
+	if (subtree(&a, repo, c, path) < 0 || subtree(&b, repo, p, path) < 0) {
+		tk_diag_error(d, NULL, 0, 0, "cannot read a tree: %s", git_msg());
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; a && i < git_tree_entrycount(a); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(a, i), *f;
+
+		if (strcmp(git_tree_entry_name(e), "status") == 0)
+			continue;
+		na++;
+		f = b ? git_tree_entry_byname(b, git_tree_entry_name(e)) : NULL;
+		if (f == NULL || !git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(f)) ||
+		    git_tree_entry_filemode(e) != git_tree_entry_filemode(f))
+			rc = 1;
+	}
+	for (i = 0; b && i < git_tree_entrycount(b); i++)
+		if (strcmp(git_tree_entry_name(git_tree_entry_byindex(b, i)), "status") != 0)
+			nb++;
+	if (na != nb)
+		rc = 1;
+out:
+	git_tree_free(a);
+	git_tree_free(b);
+	return rc;
+}
+
 static int
 same_tree(git_tree *a, git_tree *b)
 {
@@ -225,10 +266,12 @@ new_commit(tk_history *h, git_commit *gc, int mainline, const commit_b *merge)
 	if (mainline) {
 		cb->c.pr = tk_history_parse_pr(msg);
 		cb->c.published = cb->c.time;
+		cb->c.pos = h->nmain;   /* appended next */
 	} else {
 		cb->c.merge = &merge->c;
 		cb->c.pr = merge->c.pr;
 		cb->c.published = merge->c.time;
+		cb->c.pos = merge->c.pos;
 	}
 	cb->seq = h->seq++;
 	return cb;
@@ -257,6 +300,48 @@ record_path(const char *rel, char *region, size_t rn, int *period)
 	region[slash - rel] = '\0';
 	*period = TK_PERIOD(y, m);
 	return 1;
+}
+
+/* The roadmap version a record's blob names on its top-level "roadmap:"
+ * line, or NULL (unreadable, or written some other way: then a page that
+ * depends on it counts it under every version). Read once per blob. */
+static const char *
+blob_roadmap(tk_history *h, const git_oid *id)
+{
+	char hex[41];
+	const char *val, *text, *end, *hit;
+	git_blob *blob = NULL;
+	size_t len, n;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	if ((val = tk_strmap_get(h->roadmaps, hex)) != NULL)
+		return *val ? val : NULL;
+	val = "";
+	if (h->repo && git_blob_lookup(&blob, h->repo, id) == 0) {
+		text = git_blob_rawcontent(blob);
+		len = (size_t)git_blob_rawsize(blob);
+		for (hit = memmem(text, len, "roadmap:", 8); hit; hit = memmem(hit + 1,
+		    len - (size_t)(hit + 1 - text), "roadmap:", 8))
+			if (hit == text || hit[-1] == '\n')
+				break;
+		if (hit) {
+			const char *p = hit + 8;
+
+			end = memchr(p, '\n', len - (size_t)(p - text));
+			if (end == NULL)
+				end = text + len;
+			while (p < end && (*p == ' ' || *p == '"' || *p == '\''))
+				p++;
+			for (n = 0; p + n < end && p[n] != ' ' && p[n] != '"' && p[n] != '\'' &&
+			    p[n] != '#' && p[n] != '\r'; n++)
+				;
+			if (n)
+				val = tk_arena_strndup(h->arena, p, n);
+		}
+		git_blob_free(blob);
+	}
+	tk_strmap_put(h->roadmaps, tk_arena_strdup(h->arena, hex), (void *)val);
+	return *val ? val : NULL;
 }
 
 static void
@@ -294,8 +379,10 @@ add_change(tk_history *h, const char *rel, const commit_b *cb, tk_hist_kind kind
 	memset(ch, 0, sizeof(*ch));
 	ch->commit = &cb->c;
 	ch->kind = kind;
-	if (kind != TK_HIST_DELETED)
+	if (kind != TK_HIST_DELETED) {
 		git_oid_tostr(ch->blob, sizeof(ch->blob), blob);
+		ch->roadmap = blob_roadmap(h, blob);
+	}
 	ch->late = cb->c.published >= rb->r.due_end;
 }
 
@@ -561,6 +648,9 @@ walk_mainline(tk_history *h, git_repository *repo, git_commit *c, tk_diag *d)
 		goto out;
 	}
 	cb->c.content_changed = ra != rb || (ra && !git_oid_equal(&a, &b));
+	if (cb->c.content_changed && (cb->c.other_changed = other_changed(repo, c, p1,
+	    h->content, d)) < 0)
+		goto out;
 	/* The first commit a shallow clone has: what it changed is unknown. */
 	if (ts.missing && p1 == NULL) {
 		rc = 0;
@@ -710,6 +800,7 @@ tk_history_load(tk_history **out, const char *repo_path, const char *rev,
 	git_libgit2_init();
 	h->arena = tk_arena_new();
 	h->recmap = tk_strmap_new();
+	h->roadmaps = tk_strmap_new();
 	h->deadline_day = deadline_day;
 	while (strncmp(content, "./", 2) == 0)
 		content += 2;
@@ -763,9 +854,11 @@ tk_history_load(tk_history **out, const char *repo_path, const char *rev,
 		if (parent(&c, NULL, h, c, 0, d) < 0)
 			goto out;
 	}
+	h->repo = repo;
 	for (i = n; i-- > 0;)
 		if (walk_mainline(h, repo, chain[i], d) < 0)
 			goto out;
+	h->repo = NULL;
 	if (subtree(&head_status, repo, head, h->status) < 0) {
 		tk_diag_error(d, NULL, 0, 0, "cannot read the tree of %s: %s", h->head, git_msg());
 		goto out;
@@ -804,6 +897,7 @@ tk_history_free(tk_history *h)
 	free(h->regions);
 	free(h->mainline);
 	tk_strmap_free(h->recmap);
+	tk_strmap_free(h->roadmaps);
 	free(h->content);
 	free(h->status);
 	tk_arena_free(h->arena);

@@ -57,6 +57,9 @@ typedef struct tk_hist_commit {
 	const struct tk_hist_commit *merge;
 	long long published;    /* when it reached the mainline: the merge's time, or its own */
 	int content_changed;    /* mainline only: the content folder differs from the first parent's */
+	int other_changed;      /* mainline only: and outside status/ (not just records) */
+	size_t pos;             /* the mainline commit's place, oldest first (a branch
+	                         * commit: its merge's), as in tk_history_commit */
 } tk_hist_commit;
 
 typedef enum {
@@ -70,6 +73,9 @@ typedef struct {
 	tk_hist_kind kind;
 	char blob[41];          /* the file's blob id after the change, "" when deleted */
 	int late;               /* published after the record's deadline */
+	/* The roadmap version the file names after the change (its top-level
+	 * "roadmap:" line), NULL when deleted or not found. */
+	const char *roadmap;
 } tk_hist_change;
 
 typedef struct {

@@ -64,6 +64,10 @@ struct tk_view {
 	/* Page keys (tk_view_page_key), computed on first use: the records
 	 * all together, by period (as periods) and by version (as the model's). */
 	char (*key_period)[41], (*key_version)[41], key_all[41];
+	/* Where pages' content last changed, as mainline positions (-1: never),
+	 * from the history: outside the records or in the set of months (every
+	 * page), any record, by period, by version. */
+	long c_base, c_all, *c_period, *c_version;
 	tk_diff_history *diffs;         /* consecutive versions compared */
 	tk_diff *first_last;            /* the first version with the last, when > 2 */
 };
@@ -516,6 +520,8 @@ tk_view_free(tk_view *v)
 	tk_diff_history_free(v->diffs);
 	free(v->key_period);
 	free(v->key_version);
+	free(v->c_period);
+	free(v->c_version);
 	free(v->nav);
 	free(v->pages);
 	free(v->meas);
@@ -603,6 +609,36 @@ tk_view_sitemap(const tk_view *v, tk_buf *out)
 	}
 }
 
+/* A commit as view data: {commit, short, date, url}, url from site.yaml's
+ * commit_url when there is one. */
+static void
+set_commit(tk_view *v, tk_value *x, const char *id, long long time)
+{
+	const tk_site *s = tk_model_site(v->m);
+	char buf[32];
+
+	set_str(x, "commit", id);
+	snprintf(buf, sizeof(buf), "%.12s", id);
+	set_str(x, "short", buf);
+	tk_render_date_fi(buf, sizeof(buf), time);
+	set_str(x, "date", buf);
+	if (s->commit_url) {
+		tk_buf u = TK_BUF_INIT;
+		const char *q = s->commit_url, *hit;
+
+		while ((hit = strstr(q, "{commit}")) != NULL) {
+			tk_buf_put(&u, q, (size_t)(hit - q));
+			tk_buf_puts(&u, id);
+			q = hit + 8;
+		}
+		tk_buf_puts(&u, q);
+		set_str(x, "url", u.data);
+		tk_buf_free(&u);
+	}
+}
+
+static const tk_hist_commit *page_commit(tk_view *v, const page *p);
+
 /* ---- what every page has ---- */
 
 static tk_value *
@@ -660,26 +696,13 @@ common(tk_view *v, const page *p, const char *title)
 		set_str(x, "commit", TK_VIEW_LATE_COMMIT);
 		set_str(x, "short", TK_VIEW_LATE_SHORT);
 		set_str(x, "date", TK_VIEW_LATE_DATE);
-	} else if (p->kind == K_BUILD && tk_model_commit(m)) {
-		set_str(x, "commit", tk_model_commit(m));
-		snprintf(buf, sizeof(buf), "%.12s", tk_model_commit(m));
-		set_str(x, "short", buf);
-		tk_render_date_fi(buf, sizeof(buf), tk_model_commit_time(m));
-		set_str(x, "date", buf);
-		if (s->commit_url) {
-			tk_buf u = TK_BUF_INIT;
-			const char *q = s->commit_url, *hit;
-
-			while ((hit = strstr(q, "{commit}")) != NULL) {
-				tk_buf_put(&u, q, (size_t)(hit - q));
-				tk_buf_puts(&u, tk_model_commit(m));
-				q = hit + 8;
-			}
-			tk_buf_puts(&u, q);
-			set_str(x, "url", u.data);
-			tk_buf_free(&u);
-		}
-	}
+	} else if (p->kind == K_BUILD && tk_model_commit(m))
+		set_commit(v, x, tk_model_commit(m), tk_model_commit_time(m));
+	/* The commit where what this page shows last changed: a page names
+	 * it, and stays the same bytes while it does not change. */
+	if (page_commit(v, p))
+		set_commit(v, set_new(d, "page_commit", tk_value_map()), page_commit(v, p)->id,
+		    page_commit(v, p)->time);
 	if (v->base[0] == '\0')
 		set_str(d, "build_href", "julkaisu/index.html");
 	set_period(d, "latest", v->latest);
@@ -1890,6 +1913,149 @@ prepare_keys(tk_view *v)
 		records_key(v, of_version, tk_model_version(v->m, i), v->key_version[i]);
 }
 
+typedef struct {
+	long pos;
+	int period, delta;
+} month_event;
+
+static int
+cmp_event(const void *a, const void *b)
+{
+	const month_event *x = a, *y = b;
+
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void
+raise(long *at, long pos)
+{
+	if (pos > *at)
+		*at = pos;
+}
+
+/* Does a record's blob naming roadmap rm (NULL: unknown) count for ver? */
+static int
+names_version(const char *rm, const tk_version *ver)
+{
+	return rm == NULL || strcmp(rm, ver->id) == 0;
+}
+
+/* Where each kind of input last changed on the mainline, from the history
+ * (see tk_view's c_*). A deleted record counts where it was deleted; a
+ * record that moved to another roadmap version counts for both. */
+static void
+prepare_commits(tk_view *v)
+{
+	const tk_history *h = v->history;
+	size_t nv = tk_model_nversions(v->m), i, r, k, x, nev = 0, nper = 0;
+	month_event *ev = NULL;
+	int *pers = NULL, *counts = NULL;
+	long c_months = -1;
+
+	if (v->c_period || h == NULL)
+		return;
+	v->c_base = v->c_all = -1;
+	v->c_period = xcalloc(v->nperiods + 1, sizeof(*v->c_period));
+	v->c_version = xcalloc(nv + 1, sizeof(*v->c_version));
+	for (i = 0; i < v->nperiods; i++)
+		v->c_period[i] = -1;
+	for (i = 0; i < nv; i++)
+		v->c_version[i] = -1;
+	for (i = 0; i < tk_history_ncommits(h); i++)
+		if (tk_history_commit(h, i)->other_changed)
+			raise(&v->c_base, (long)i);
+	for (r = 0; r < tk_history_nregions(h); r++) {
+		const tk_hist_region *hr = tk_history_region(h, r);
+
+		for (i = 0; i < hr->nrecords; i++) {
+			const tk_hist_record *rec = &hr->records[i];
+
+			for (k = 0; k < rec->nchanges; k++) {
+				const tk_hist_change *ch = &rec->changes[k];
+				const tk_hist_change *was = k ? &rec->changes[k - 1] : NULL;
+				long pos = (long)ch->commit->pos;
+
+				raise(&v->c_all, pos);
+				for (x = 0; x < v->nperiods; x++)
+					if (v->periods[x] == rec->period)
+						raise(&v->c_period[x], pos);
+				for (x = 0; x < nv; x++)
+					if ((ch->kind != TK_HIST_DELETED &&
+					    names_version(ch->roadmap, tk_model_version(v->m, x))) ||
+					    (was && was->kind != TK_HIST_DELETED &&
+					    names_version(was->roadmap, tk_model_version(v->m, x))))
+						raise(&v->c_version[x], pos);
+				if (ch->kind != TK_HIST_MODIFIED) {
+					ev = xrealloc(ev, (nev + 1) * sizeof(*ev));
+					ev[nev].pos = pos;
+					ev[nev].period = rec->period;
+					ev[nev++].delta = ch->kind == TK_HIST_ADDED ? 1 : -1;
+				}
+			}
+		}
+	}
+	/* The months with records, replayed: where a month came or went, every
+	 * page's navigation changed. */
+	if (nev)
+		qsort(ev, nev, sizeof(*ev), cmp_event);
+	for (i = 0; i < nev; i++) {
+		for (x = 0; x < nper && pers[x] != ev[i].period; x++)
+			;
+		if (x == nper) {
+			pers = xrealloc(pers, (nper + 1) * sizeof(*pers));
+			counts = xrealloc(counts, (nper + 1) * sizeof(*counts));
+			pers[nper] = ev[i].period;
+			counts[nper++] = 0;
+		}
+		if ((counts[x] == 0) != (counts[x] + ev[i].delta == 0))
+			raise(&c_months, ev[i].pos);
+		counts[x] += ev[i].delta;
+	}
+	raise(&v->c_base, c_months);
+	free(ev);
+	free(pers);
+	free(counts);
+}
+
+/* The commit where what page p shows last changed, or NULL without a
+ * history (a folder, a snapshot). */
+static const tk_hist_commit *
+page_commit(tk_view *v, const page *p)
+{
+	long at;
+	size_t x;
+
+	if (v->history == NULL || v->base[0] || tk_history_ncommits(v->history) == 0)
+		return NULL;
+	prepare_commits(v);
+	at = v->c_base;
+	switch (p->kind) {
+	case K_BUILD:
+		at = (long)tk_history_ncommits(v->history) - 1;
+		break;
+	case K_INDEX:
+	case K_GROUP:
+	case K_REGION:
+		raise(&at, v->c_all);
+		break;
+	case K_SUBTASK:
+		for (x = 0; x < tk_model_nversions(v->m); x++)
+			if (tk_model_version(v->m, x) == p->obj2)
+				raise(&at, v->c_version[x]);
+		break;
+	case K_MONTH:
+	case K_THEMES:
+		for (x = 0; x < v->nperiods; x++)
+			if (v->periods[x] == (p->kind == K_MONTH ? p->period : v->latest))
+				raise(&at, v->c_period[x]);
+		break;
+	default:
+		break;
+	}
+	/* Content older than the history a shallow clone has: its first commit. */
+	return tk_history_commit(v->history, at < 0 ? 0 : (size_t)at);
+}
+
 static const char *
 period_key(tk_view *v, int period)
 {
@@ -1917,7 +2083,7 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 	    v->latest, v->dirty, tk_model_commit(v->m) != NULL, v->snapshots != NULL);
 	for (k = 0; k < v->nperiods; k++)
 		tk_buf_printf(&b, " %d", v->periods[k]);
-	tk_buf_puts(&b, "\n");
+	tk_buf_printf(&b, "\npage commit %s\n", page_commit(v, p) ? page_commit(v, p)->id : "-");
 	/* What the page itself shows, beyond the content in salt. */
 	switch (p->kind) {
 	case K_INDEX:

@@ -81,6 +81,8 @@ check "its organisation's page is rewritten" changed alueet/beta/index.html
 check "its month's page is rewritten" changed tilannekuva/2021-11/index.html
 check "the overview is rewritten" changed index.html
 check "the other month's page is kept" kept tilannekuva/2021-10/index.html
+check "its organisation's page names the new commit" grep -q "<code title=\"$(git -C "$R" rev-parse HEAD)\">" "$W/site/alueet/beta/index.html"
+check "the other month's page still names the commit before" grep -q "<code title=\"$(git -C "$R" rev-parse HEAD~2)\">" "$W/site/tilannekuva/2021-10/index.html"
 check "the free page is kept" kept sivut/tietoa/index.html
 check "the roadmap's page is kept" kept tiekartta/2021-06/index.html
 check "the accessibility statement is kept" kept saavutettavuus/index.html
@@ -100,12 +102,13 @@ rebuild "a roadmap edit"
 check "the roadmap's page is rewritten" changed tiekartta/2021-06/index.html
 check "the subtask's page is rewritten" changed tiekartta/2021-06/htt-a-1-1/index.html
 
-# A free page: only its page and the navigation that names it.
+# A free page: content outside the records, which every page's footer
+# counts (the commit where its content last changed).
 printf '\nLisätty kappale.\n' >>"$R/content/pages/tietoa.md"
 commit "Tietoa: kappale"
 rebuild "a free page's body"
 check "its page is rewritten" changed sivut/tietoa/index.html
-check "a region's page is kept" kept alueet/alpha/index.html
+check "a region's page names the new commit" grep -q "<code title=\"$(git -C "$R" rev-parse HEAD)\">" "$W/site/alueet/alpha/index.html"
 
 # The theme is an input of every page: a template and a string.
 sed -i 's|<main id="sisalto"|<main data-x="1" id="sisalto"|' "$W/theme/templates/layout.mustache"
