@@ -243,6 +243,7 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
     int nparts, tk_diag *d)
 {
 	tk_value *globals = NULL;
+	tk_value_arena *arena = tk_value_arena_new();
 	tk_view *v = NULL;
 	tk_buf b = TK_BUF_INIT;
 	size_t i;
@@ -266,7 +267,11 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 				    "add it", pg->template);
 			goto out;
 		}
+		/* A page's data lives as long as its rendering: one arena,
+		 * released in one step. */
+		tk_value_arena_use(arena);
 		data = tk_view_data(v, i);
+		tk_value_arena_use(NULL);
 		tk_buf_reset(&b);
 		r = tk_tmpl_render_with(&b, env, t, data, globals, d);
 		if (r == 0 && opts->dump_dir) {
@@ -274,7 +279,7 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 			tk_value_map_set(data, "t", tk_value_copy(strings));
 			r = dump(opts->dump_dir, pg->path, data, d);
 		}
-		tk_value_free(data);
+		tk_value_arena_reset(arena);
 		if (r < 0 || tk_out_write(o, pg->path, b.data ? b.data : "", b.len) < 0)
 			goto out;
 	}
@@ -283,6 +288,7 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 out:
 	tk_view_free(v);
 	tk_value_free(globals);
+	tk_value_arena_free(arena);
 	tk_buf_free(&b);
 	return rc;
 }
