@@ -58,12 +58,16 @@ period_str(char *buf, size_t n, int p)
 void
 tk_export_json(tk_buf *out, const tk_model *m)
 {
-	tk_value *root = tk_value_map(), *orgs, *org = NULL, *recs = NULL;
+	tk_value_arena *arena = tk_value_arena_new(), *prev;
+	tk_value *root, *orgs, *org = NULL, *recs = NULL;
 	const tk_region *cur = NULL;
 	tk_counts c;
 	size_t i, g, e;
 	char buf[16];
 
+	/* The tree lives until it is written: one arena, freed at once. */
+	prev = tk_value_arena_use(arena);
+	root = tk_value_map();
 	tk_value_map_set(root, "commit", tk_model_commit(m) ?
 	    tk_value_str(tk_model_commit(m)) : tk_value_null());
 	tk_value_map_set(root, "definitions", tk_value_str(
@@ -113,8 +117,9 @@ tk_export_json(tk_buf *out, const tk_model *m)
 			tk_value_map_set(es, ent->id, counts_value(&c));
 		}
 	}
+	tk_value_arena_use(prev);
 	tk_value_write_json(out, root, 0);
-	tk_value_free(root);
+	tk_value_arena_free(arena);
 }
 
 static void

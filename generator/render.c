@@ -298,6 +298,7 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
     int nparts, memo *mm, tk_diag *d)
 {
 	tk_value *globals = NULL;
+	tk_value_arena *arena = tk_value_arena_new();
 	tk_view *v = NULL;
 	tk_buf b = TK_BUF_INIT;
 	size_t i;
@@ -345,7 +346,11 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 				    "add it", pg->template);
 			goto out;
 		}
+		/* A page's data lives as long as its rendering: one arena,
+		 * released in one step. */
+		tk_value_arena_use(arena);
 		data = tk_view_data(v, i);
+		tk_value_arena_use(NULL);
 		tk_buf_reset(&b);
 		r = tk_tmpl_render_with(&b, env, t, data, globals, d);
 		if (r == 0 && opts->dump_dir) {
@@ -353,7 +358,7 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 			tk_value_map_set(data, "t", tk_value_copy(strings));
 			r = dump(opts->dump_dir, pg->path, data, d);
 		}
-		tk_value_free(data);
+		tk_value_arena_reset(arena);
 		if (r < 0)
 			goto out;
 		if (kept) {
@@ -379,6 +384,7 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 out:
 	tk_view_free(v);
 	tk_value_free(globals);
+	tk_value_arena_free(arena);
 	tk_buf_free(&b);
 	return rc;
 }

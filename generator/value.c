@@ -1,14 +1,28 @@
 /* value.c: see value.h. Maps keep their entries in an array in insertion
  * order; past a handful of keys an open-addressing index on top keeps
  * lookups and replacements constant-time, so big maps built key by key
- * stay linear. */
+ * stay linear. A string's bytes follow its node in the same allocation.
+ *
+ * An arena hands out memory by bumping a pointer through blocks it keeps
+ * from one reset to the next; a list or map that outgrows its array gets
+ * a bigger copy and leaves the old one until the reset. */
 #include "value.h"
 
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
 
 typedef struct {
 	char *key;
@@ -18,11 +32,12 @@ typedef struct {
 
 struct tk_value {
 	tk_value_kind kind;
+	tk_value_arena *arena;  /* NULL for a value on the heap */
 	union {
 		int b;
 		double num;
 		struct {
-			char *s;
+			char *s;        /* right after the node */
 			size_t len;
 		} str;
 		struct {
@@ -41,25 +56,197 @@ struct tk_value {
 /* Below this many keys a linear scan beats hashing. */
 enum { INDEX_MIN = 8 };
 
-static tk_value *
-value_new(tk_value_kind kind)
-{
-	tk_value *v = xcalloc(1, sizeof(*v));
+/* ---- arenas ---- */
 
+typedef struct block {
+	struct block *next;
+	size_t size;            /* bytes after this header */
+} block;
+
+struct tk_value_arena {
+	block *blocks;          /* BLOCK_SIZE each, kept from reset to reset */
+	block *cur;             /* the one being filled, NULL before the first */
+	char *p, *end;          /* its free bytes */
+	block *big;             /* one request each, freed at reset */
+	tk_value **taken;       /* heap values given to the arena's containers */
+	size_t ntaken, captaken;
+};
+
+/* Requests above BIG get a block of their own, so a block wastes at most
+ * a quarter. */
+enum { BLOCK_SIZE = 64 * 1024, BIG = BLOCK_SIZE / 4 };
+
+/* The arena in use; NULL for the heap. */
+static tk_value_arena *current;
+
+/* Sizes in 8s keep every node, entry and pointer array aligned. */
+static size_t
+round8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+tk_value_arena *
+tk_value_arena_new(void)
+{
+	return xcalloc(1, sizeof(tk_value_arena));
+}
+
+static void *
+arena_alloc(tk_value_arena *a, size_t n)
+{
+	block *b;
+
+	n = round8(n);
+	if (n > BIG) {
+		b = xmalloc(sizeof(*b) + n);
+		b->size = n;
+		b->next = a->big;
+		a->big = b;
+		return b + 1;
+	}
+	if (a->cur == NULL || (size_t)(a->end - a->p) < n) {
+		b = a->cur ? a->cur->next : a->blocks;
+		if (b == NULL) {
+			b = xmalloc(sizeof(*b) + BLOCK_SIZE);
+			b->size = BLOCK_SIZE;
+			b->next = NULL;
+			POISON(b + 1, b->size);
+			if (a->cur)
+				a->cur->next = b;
+			else
+				a->blocks = b;
+		}
+		a->cur = b;
+		a->p = (char *)(b + 1);
+		a->end = a->p + b->size;
+	}
+	UNPOISON(a->p, n);
+	a->p += n;
+	return a->p - n;
+}
+
+/* Array p of old bytes made new bytes long (new > old), from a or, when
+ * a is NULL, the heap. The last allocation of a block grows in place. */
+static void *
+grow(tk_value_arena *a, void *p, size_t old, size_t new_)
+{
+	void *q;
+
+	if (a == NULL)
+		return xrealloc(p, new_);
+	if (p && (char *)p + round8(old) == a->p &&
+	    round8(new_) - round8(old) <= (size_t)(a->end - a->p)) {
+		UNPOISON(a->p, round8(new_) - round8(old));
+		a->p += round8(new_) - round8(old);
+		return p;
+	}
+	q = arena_alloc(a, new_);
+	if (old)
+		memcpy(q, p, old);
+	return q;
+}
+
+void
+tk_value_arena_reset(tk_value_arena *a)
+{
+	block *b, *next;
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->ntaken; i++)
+		tk_value_free(a->taken[i]);
+	a->ntaken = 0;
+	for (b = a->big; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->big = NULL;
+	if (a->cur)
+		for (b = a->blocks; b != a->cur->next; b = b->next)
+			POISON(b + 1, b->size);
+	a->cur = NULL;
+	a->p = a->end = NULL;
+}
+
+void
+tk_value_arena_free(tk_value_arena *a)
+{
+	block *b, *next;
+
+	if (a == NULL)
+		return;
+	tk_value_arena_reset(a);
+	for (b = a->blocks; b; b = next) {
+		next = b->next;
+		UNPOISON(b + 1, b->size);
+		free(b);
+	}
+	free(a->taken);
+	if (current == a)
+		current = NULL;
+	free(a);
+}
+
+tk_value_arena *
+tk_value_arena_use(tk_value_arena *a)
+{
+	tk_value_arena *prev = current;
+
+	current = a;
+	return prev;
+}
+
+/* Checks that v may become a child of c; a heap value going into an
+ * arena's container is the arena's to free from now on. */
+static void
+take(const tk_value *c, tk_value *v)
+{
+	tk_value_arena *a = c->arena;
+
+	if (v == NULL || v->arena == a)
+		return;
+	if (v->arena || a == NULL) {
+		fprintf(stderr, "tiekartta: internal error: a value of an arena put in a "
+		    "container outside it\n");
+		abort();
+	}
+	if (a->ntaken == a->captaken) {
+		a->captaken = a->captaken ? a->captaken * 2 : 16;
+		a->taken = xrealloc(a->taken, a->captaken * sizeof(*a->taken));
+	}
+	a->taken[a->ntaken++] = v;
+}
+
+/* ---- values ---- */
+
+/* A zeroed node with extra bytes after it. */
+static tk_value *
+value_new(tk_value_kind kind, size_t extra)
+{
+	tk_value *v;
+
+	if (current)
+		v = arena_alloc(current, sizeof(*v) + extra);
+	else
+		v = xmalloc(sizeof(*v) + extra);
+	memset(v, 0, sizeof(*v));
 	v->kind = kind;
+	v->arena = current;
 	return v;
 }
 
 tk_value *
 tk_value_null(void)
 {
-	return value_new(TK_VALUE_NULL);
+	return value_new(TK_VALUE_NULL, 0);
 }
 
 tk_value *
 tk_value_bool(int b)
 {
-	tk_value *v = value_new(TK_VALUE_BOOL);
+	tk_value *v = value_new(TK_VALUE_BOOL, 0);
 
 	v->u.b = b != 0;
 	return v;
@@ -68,7 +255,7 @@ tk_value_bool(int b)
 tk_value *
 tk_value_num(double d)
 {
-	tk_value *v = value_new(TK_VALUE_NUM);
+	tk_value *v = value_new(TK_VALUE_NUM, 0);
 
 	v->u.num = d;
 	return v;
@@ -83,9 +270,12 @@ tk_value_str(const char *s)
 tk_value *
 tk_value_strn(const char *s, size_t n)
 {
-	tk_value *v = value_new(TK_VALUE_STR);
+	tk_value *v = value_new(TK_VALUE_STR, n + 1);
 
-	v->u.str.s = xstrndup(s, n);
+	v->u.str.s = (char *)(v + 1);
+	if (n)
+		memcpy(v->u.str.s, s, n);
+	v->u.str.s[n] = '\0';
 	v->u.str.len = n;
 	return v;
 }
@@ -93,13 +283,13 @@ tk_value_strn(const char *s, size_t n)
 tk_value *
 tk_value_list(void)
 {
-	return value_new(TK_VALUE_LIST);
+	return value_new(TK_VALUE_LIST, 0);
 }
 
 tk_value *
 tk_value_map(void)
 {
-	return value_new(TK_VALUE_MAP);
+	return value_new(TK_VALUE_MAP, 0);
 }
 
 void
@@ -107,12 +297,9 @@ tk_value_free(tk_value *v)
 {
 	size_t i;
 
-	if (v == NULL)
+	if (v == NULL || v->arena)
 		return;
 	switch (v->kind) {
-	case TK_VALUE_STR:
-		free(v->u.str.s);
-		break;
 	case TK_VALUE_LIST:
 		for (i = 0; i < v->u.list.n; i++)
 			tk_value_free(v->u.list.items[i]);
@@ -198,10 +385,14 @@ tk_value_list_push(tk_value *list, tk_value *v)
 		tk_value_free(v);
 		return;
 	}
+	take(list, v);
 	if (list->u.list.n == list->u.list.cap) {
-		list->u.list.cap = list->u.list.cap ? list->u.list.cap * 2 : 4;
-		list->u.list.items = xrealloc(list->u.list.items,
-		    list->u.list.cap * sizeof(*list->u.list.items));
+		size_t cap = list->u.list.cap ? list->u.list.cap * 2 : 4;
+
+		list->u.list.items = grow(list->arena, list->u.list.items,
+		    list->u.list.cap * sizeof(*list->u.list.items),
+		    cap * sizeof(*list->u.list.items));
+		list->u.list.cap = cap;
 	}
 	list->u.list.items[list->u.list.n++] = v;
 }
@@ -264,8 +455,13 @@ index_rebuild(tk_value *map, size_t nslots)
 {
 	size_t i;
 
-	free(map->u.map.slots);
-	map->u.map.slots = xcalloc(nslots, sizeof(*map->u.map.slots));
+	if (map->arena) {
+		map->u.map.slots = arena_alloc(map->arena, nslots * sizeof(*map->u.map.slots));
+		memset(map->u.map.slots, 0, nslots * sizeof(*map->u.map.slots));
+	} else {
+		free(map->u.map.slots);
+		map->u.map.slots = xcalloc(nslots, sizeof(*map->u.map.slots));
+	}
 	map->u.map.nslots = nslots;
 	for (i = 0; i < map->u.map.n; i++)
 		index_put(map, i);
@@ -308,17 +504,29 @@ tk_value_map_setn(tk_value *map, const char *key, size_t klen, tk_value *v)
 		tk_value_free(v);
 		return;
 	}
+	take(map, v);
 	if ((i = find(map, key, klen)) != SIZE_MAX) {
-		tk_value_free(map->u.map.e[i].v);
+		/* An arena's map leaves the old value to the reset. */
+		if (map->arena == NULL)
+			tk_value_free(map->u.map.e[i].v);
 		map->u.map.e[i].v = v;
 		return;
 	}
 	if (map->u.map.n == map->u.map.cap) {
-		map->u.map.cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
-		map->u.map.e = xrealloc(map->u.map.e, map->u.map.cap * sizeof(*map->u.map.e));
+		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
+
+		map->u.map.e = grow(map->arena, map->u.map.e,
+		    map->u.map.cap * sizeof(*map->u.map.e), cap * sizeof(*map->u.map.e));
+		map->u.map.cap = cap;
 	}
 	i = map->u.map.n++;
-	map->u.map.e[i].key = xstrndup(key, klen);
+	if (map->arena) {
+		map->u.map.e[i].key = arena_alloc(map->arena, klen + 1);
+		if (klen)
+			memcpy(map->u.map.e[i].key, key, klen);
+		map->u.map.e[i].key[klen] = '\0';
+	} else
+		map->u.map.e[i].key = xstrndup(key, klen);
 	map->u.map.e[i].klen = klen;
 	map->u.map.e[i].v = v;
 	/* Keep the index at most half full. */

@@ -20,6 +20,25 @@ typedef enum {
 
 typedef struct tk_value tk_value;
 
+/* An arena for values that die together, like one page's view data.
+ * While an arena is in use (tk_value_arena_use), the constructors, copies
+ * and tk_value_from_yaml take every node, string and array from it, and
+ * tk_value_free does nothing to its values: tk_value_arena_reset releases
+ * them all at once. A heap value handed to a list or map in an arena is
+ * the arena's from then on; a value from an arena may go only into
+ * containers of the same arena (anything else aborts). */
+typedef struct tk_value_arena tk_value_arena;
+
+tk_value_arena *tk_value_arena_new(void);
+/* Releases the arena and all its values; accepts NULL. */
+void tk_value_arena_free(tk_value_arena *a);
+/* Makes values come from a (NULL: from the heap) until the next call;
+ * returns the arena in use before. */
+tk_value_arena *tk_value_arena_use(tk_value_arena *a);
+/* Releases every value made in a, and every heap value it took; keeps its
+ * memory for the values made next. */
+void tk_value_arena_reset(tk_value_arena *a);
+
 /* Constructors. Each returns a new value that the caller frees with
  * tk_value_free, unless it hands the value to a list or map. */
 tk_value *tk_value_null(void);
@@ -29,9 +48,10 @@ tk_value *tk_value_str(const char *s);                   /* copies s */
 tk_value *tk_value_strn(const char *s, size_t n);        /* copies s[0..n) */
 tk_value *tk_value_list(void);
 tk_value *tk_value_map(void);
-/* A deep copy, owned by the caller. */
+/* A deep copy, owned by the caller (or by the arena in use). */
 tk_value *tk_value_copy(const tk_value *v);
-/* Frees v and everything it holds; accepts NULL. */
+/* Frees v and everything it holds; accepts NULL and values of an arena
+ * (which wait for the arena's reset). */
 void tk_value_free(tk_value *v);
 
 tk_value_kind tk_value_kind_of(const tk_value *v);

@@ -2149,12 +2149,14 @@ add_has_flags(tk_value *x)
 	for (i = 0; i < n; i++) {
 		const char *k = tk_value_map_key(x, i, NULL);
 		tk_value *val = (tk_value *)tk_value_map_at(x, i);
+		tk_value_kind kind = tk_value_kind_of(val);
 		char key[80];
 
-		if (strcmp(k, "t") == 0)
+		/* Scalars, most of the tree, have nothing to walk. */
+		if ((kind != TK_VALUE_LIST && kind != TK_VALUE_MAP) || strcmp(k, "t") == 0)
 			continue;
 		add_has_flags(val);
-		if (tk_value_kind_of(val) == TK_VALUE_LIST) {
+		if (kind == TK_VALUE_LIST) {
 			snprintf(key, sizeof(key), "has_%s", k);
 			set_bool(x, key, tk_value_list_len(val) > 0);
 		}

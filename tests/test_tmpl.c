@@ -581,6 +581,81 @@ test_json(void)
 	tk_value_free(m);
 }
 
+/* A tree with a bit of everything: long strings, a list and a map past
+ * an arena's block for one request, replaced keys. */
+static tk_value *
+sample(void)
+{
+	tk_value *m = tk_value_map(), *l = tk_value_list(), *big = tk_value_map();
+	char key[16], *text = calloc(1, 70001);
+	size_t i;
+
+	memset(text, 'x', 70000);
+	tk_value_map_set(m, "text", tk_value_str(text));
+	tk_value_map_set(m, "list", l);
+	for (i = 0; i < 5000; i++) {
+		tk_value *x = tk_value_map();
+
+		tk_value_list_push(l, x);
+		tk_value_map_set(x, "n", tk_value_num((double)i));
+		tk_value_map_set(x, "s", tk_value_str(i % 2 ? "odd" : "even"));
+	}
+	tk_value_map_set(m, "big", big);
+	for (i = 0; i < 3000; i++) {
+		snprintf(key, sizeof(key), "k%zu", i);
+		tk_value_map_set(big, key, tk_value_bool(i % 3 == 0));
+	}
+	tk_value_map_set(m, "text", tk_value_str("short"));
+	tk_value_map_setn(m, "", 0, tk_value_null());
+	free(text);
+	return m;
+}
+
+static void
+test_arena(void)
+{
+	tk_value_arena *a = tk_value_arena_new();
+	tk_value *heap = sample(), *v, *kept;
+	char *want = json(heap, 0), *got;
+	int round, ok = 1;
+
+	for (round = 0; round < 3; round++) {
+		tk_value_arena_use(a);
+		v = sample();
+		/* Freeing one of an arena's values waits for the reset. */
+		tk_value_free(tk_value_copy(v));
+		tk_value_arena_use(NULL);
+		/* A heap value put into the arena's map is the arena's. */
+		tk_value_map_set(v, "copy", tk_value_copy(heap));
+		tk_value_map_set(v, "copy", tk_value_copy(heap));
+		tk_value_list_push((tk_value *)tk_value_map_get(v, "list"), tk_value_str("tail"));
+		got = json(tk_value_map_get(v, "copy"), 0);
+		ok = ok && strcmp(got, want) == 0;
+		free(got);
+		tk_value_free(v);
+		tk_value_arena_reset(a);
+	}
+	tk_check("arena: values equal to the heap's, three rounds", ok, NULL);
+
+	tk_value_arena_use(a);
+	v = sample();
+	tk_value_arena_use(NULL);
+	kept = tk_value_copy(v);
+	tk_value_arena_reset(a);
+	got = json(kept, 0);
+	tk_check_str("arena: a copy to the heap outlives the reset", got, want);
+	free(got);
+	tk_value_free(kept);
+
+	tk_value_arena_use(a);
+	v = sample();
+	tk_check("arena: use gives the arena before", tk_value_arena_use(NULL) == a, NULL);
+	tk_value_arena_free(a);
+	tk_value_arena_free(NULL);
+	free(want);
+	tk_value_free(heap);
+}
+
 static void
 test_yaml_values(void)
 {
@@ -664,6 +739,7 @@ main(void)
 	test_tree();
 	test_numbers();
 	test_json();
+	test_arena();
 	test_yaml_values();
 	test_volume();
 	return tk_test_end();
