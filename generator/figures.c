@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include "util.h"
+
 int
 tk_fig_quarter_of(int period)
 {
@@ -133,4 +135,21 @@ tk_fig_median(int *vals, size_t n)
 	if (k % 2)
 		return vals[k / 2];
 	return (vals[k / 2 - 1] + vals[k / 2] + 1) / 2;
+}
+
+tk_measure *
+tk_fig_table(const tk_model *m)
+{
+	size_t ng = tk_model_ngroups(m), n = tk_model_nrecords(m), i, g;
+	tk_measure *t = xcalloc(n * (ng + 1) + 1, sizeof(*t));
+
+	for (i = 0; i < n; i++)
+		for (g = 0; g <= ng; g++) {
+			tk_measure *x = &t[i * (ng + 1) + g];
+
+			tk_fig_count(&x->c, tk_model_record(m, i), g < ng ? tk_model_group(m, g) :
+			    NULL, NULL);
+			tk_fig_measure(x);
+		}
+	return t;
 }

@@ -40,6 +40,11 @@ void tk_fig_count(tk_counts *out, const tk_record *rec, const tk_group *g,
 void tk_fig_add(tk_counts *a, const tk_counts *b);
 /* Fills the percentages of m from m->c. */
 void tk_fig_measure(tk_measure *m);
+/* Every record's measures, per group of the model and overall: entry
+ * [record index * (ngroups + 1) + group index], the last column overall.
+ * Computed once per build and shared by every language's pages; the
+ * caller frees it. */
+tk_measure *tk_fig_table(const tk_model *m);
 
 /* num/den in whole percent rounded half up, or -1 when den is 0. */
 int tk_fig_pct(int num, int den);

@@ -244,6 +244,7 @@ typedef struct {
 	const char *commit;     /* a snapshot's commit, for the markers */
 	char date[32];
 	size_t pages, rendered; /* by this process */
+	const tk_measure *table;        /* the records' measures, for every view */
 } memo;
 
 /* Appends data with the snapshot markers (view.h) filled in. */
@@ -306,7 +307,7 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 
 	globals = tk_value_map();
 	tk_value_map_set(globals, "t", tk_value_copy(strings));
-	tk_view_new(&v, m, strings, lang, opts->base, opts->dirty);
+	tk_view_new(&v, m, strings, lang, opts->base, opts->dirty, mm->table);
 	tk_view_set_history(v, opts->history);
 	if (opts->snapshots)
 		tk_view_add_snapshots(v, opts->snapshots);
@@ -534,6 +535,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	tk_value *strings[3] = { NULL, NULL, NULL };
 	tk_tmpl_env *env = NULL;
 	char salt[41];
+	tk_measure *table = NULL;
 	memo mm;
 	size_t before[2] = { 0, 0 }, nlang;
 	int rc = -1, r, part, nparts, status, fds[2] = { -1, -1 };
@@ -557,6 +559,8 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	env = tk_tmpl_env_new(tk_tmpl_dir_loader, (void *)tdir);
 	if (preload_templates(env, tdir, d) < 0)
 		goto out;
+	/* Counted once, before the work is shared, for every language. */
+	mm.table = table = tk_fig_table(m);
 	mm.mode = tk_pagecache_mode_env();
 	if (opts->content_id && mm.mode != TK_PAGECACHE_OFF && opts->dump_dir == NULL &&
 	    page_salt(salt, opts->content_id, opts->theme_dir)) {
@@ -659,6 +663,7 @@ out:
 	for (i = 0; i < 3; i++)
 		tk_value_free(strings[i]);
 	tk_tmpl_env_free(env);
+	free(table);
 	tk_buf_free(&b);
 	tk_buf_free(&sitemap);
 	free(tdir);

@@ -54,7 +54,8 @@ struct tk_view {
 	page *pages;
 	size_t npages, cap;
 	size_t ngroups, nrecords, nregions;
-	tk_measure *meas;       /* [record][group], the last column overall */
+	const tk_measure *meas; /* [record][group], the last column overall (tk_fig_table) */
+	tk_measure *own_meas;   /* meas when the view made it */
 	int *periods;           /* periods with any record, ascending */
 	size_t nperiods;
 	size_t *rstart, *rend;  /* each region's records [start, end) */
@@ -392,11 +393,11 @@ meas(tk_view *v, const tk_record *rec, const tk_group *g)
 
 int
 tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const char *lang,
-    const char *base, int dirty)
+    const char *base, int dirty, const tk_measure *table)
 {
 	tk_view *v = xcalloc(1, sizeof(*v));
 	const tk_site *site = tk_model_site(m);
-	size_t i, g, e, t, s;
+	size_t i, e, t, s;
 
 	v->m = m;
 	v->strings = strings;
@@ -411,7 +412,7 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 	v->nrecords = tk_model_nrecords(m);
 	v->nregions = tk_model_nregions(m);
 	v->latest = -1;
-	v->meas = xcalloc(v->nrecords * (v->ngroups + 1) + 1, sizeof(*v->meas));
+	v->meas = table ? table : (v->own_meas = tk_fig_table(m));
 	v->periods = xcalloc(v->nrecords + 1, sizeof(*v->periods));
 	v->rstart = xcalloc(v->nregions + 1, sizeof(*v->rstart));
 	v->rend = xcalloc(v->nregions + 1, sizeof(*v->rend));
@@ -422,12 +423,6 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 		if (i == 0 || tk_model_record(m, i - 1)->region != rec->region)
 			v->rstart[rec->region->index] = i;
 		v->rend[rec->region->index] = i + 1;
-		for (g = 0; g <= v->ngroups; g++) {
-			tk_measure *x = &v->meas[i * (v->ngroups + 1) + g];
-
-			tk_fig_count(&x->c, rec, g < v->ngroups ? tk_model_group(m, g) : NULL, NULL);
-			tk_fig_measure(x);
-		}
 		for (k = 0; k < v->nperiods && v->periods[k] != rec->period; k++)
 			;
 		if (k == v->nperiods)
@@ -524,7 +519,7 @@ tk_view_free(tk_view *v)
 	free(v->c_version);
 	free(v->nav);
 	free(v->pages);
-	free(v->meas);
+	free(v->own_meas);
 	free(v->periods);
 	free(v->rstart);
 	free(v->rend);
