@@ -40,7 +40,7 @@ struct tk_history {
 	tk_hist_region *regions;
 	size_t nregions;
 	int shallow_warned;
-	git_repository *repo;   /* while loading */
+	git_repository *repo;   /* kept open for tk_history_blob_roadmap */
 	tk_strmap *roadmaps;    /* blob id -> the roadmap it names ("" none) */
 };
 
@@ -305,19 +305,20 @@ record_path(const char *rel, char *region, size_t rn, int *period)
 /* The roadmap version a record's blob names on its top-level "roadmap:"
  * line, or NULL (unreadable, or written some other way: then a page that
  * depends on it counts it under every version). Read once per blob. */
-static const char *
-blob_roadmap(tk_history *h, const git_oid *id)
+const char *
+tk_history_blob_roadmap(const tk_history *ch, const char *hex)
 {
-	char hex[41];
+	tk_history *h = (tk_history *)ch;      /* the cache only */
 	const char *val, *text, *end, *hit;
 	git_blob *blob = NULL;
+	git_oid id;
 	size_t len, n;
 
-	git_oid_tostr(hex, sizeof(hex), id);
 	if ((val = tk_strmap_get(h->roadmaps, hex)) != NULL)
 		return *val ? val : NULL;
 	val = "";
-	if (h->repo && git_blob_lookup(&blob, h->repo, id) == 0) {
+	if (h->repo && git_oid_fromstr(&id, hex) == 0 &&
+	    git_blob_lookup(&blob, h->repo, &id) == 0) {
 		text = git_blob_rawcontent(blob);
 		len = (size_t)git_blob_rawsize(blob);
 		for (hit = memmem(text, len, "roadmap:", 8); hit; hit = memmem(hit + 1,
@@ -379,10 +380,8 @@ add_change(tk_history *h, const char *rel, const commit_b *cb, tk_hist_kind kind
 	memset(ch, 0, sizeof(*ch));
 	ch->commit = &cb->c;
 	ch->kind = kind;
-	if (kind != TK_HIST_DELETED) {
+	if (kind != TK_HIST_DELETED)
 		git_oid_tostr(ch->blob, sizeof(ch->blob), blob);
-		ch->roadmap = blob_roadmap(h, blob);
-	}
 	ch->late = cb->c.published >= rb->r.due_end;
 }
 
@@ -854,16 +853,18 @@ tk_history_load(tk_history **out, const char *repo_path, const char *rev,
 		if (parent(&c, NULL, h, c, 0, d) < 0)
 			goto out;
 	}
-	h->repo = repo;
 	for (i = n; i-- > 0;)
 		if (walk_mainline(h, repo, chain[i], d) < 0)
 			goto out;
-	h->repo = NULL;
 	if (subtree(&head_status, repo, head, h->status) < 0) {
 		tk_diag_error(d, NULL, 0, 0, "cannot read the tree of %s: %s", h->head, git_msg());
 		goto out;
 	}
 	finish(h, head_status);
+	/* Kept, with the library, for the roadmaps of old blobs. */
+	h->repo = repo;
+	repo = NULL;
+	git_libgit2_init();
 	*out = h;
 	h = NULL;
 	rc = 0;
@@ -898,6 +899,10 @@ tk_history_free(tk_history *h)
 	free(h->mainline);
 	tk_strmap_free(h->recmap);
 	tk_strmap_free(h->roadmaps);
+	if (h->repo) {
+		git_repository_free(h->repo);
+		git_libgit2_shutdown();
+	}
 	free(h->content);
 	free(h->status);
 	tk_arena_free(h->arena);

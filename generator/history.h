@@ -73,9 +73,6 @@ typedef struct {
 	tk_hist_kind kind;
 	char blob[41];          /* the file's blob id after the change, "" when deleted */
 	int late;               /* published after the record's deadline */
-	/* The roadmap version the file names after the change (its top-level
-	 * "roadmap:" line), NULL when deleted or not found. */
-	const char *roadmap;
 } tk_hist_change;
 
 typedef struct {
@@ -132,6 +129,11 @@ const tk_hist_region *tk_history_region(const tk_history *h, size_t i);
 /* NULL when the organisation has no record in the history. */
 const tk_hist_region *tk_history_region_by_id(const tk_history *h, const char *id);
 const tk_hist_record *tk_history_record(const tk_history *h, const char *region, int period);
+
+/* The roadmap version a record's blob (hex id) names on its top-level
+ * "roadmap:" line, read from the repository once per blob; NULL when it
+ * cannot be read or says it some other way. */
+const char *tk_history_blob_roadmap(const tk_history *h, const char *blob);
 
 /* The mainline, oldest first, for snapshots: every commit of the
  * first-parent chain, with content_changed set where the content differs

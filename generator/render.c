@@ -151,28 +151,43 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The names in folder dir but "." and ".." (and hidden ones unless hidden
+ * is set), sorted, so nothing depends on readdir's order. Negative when
+ * dir cannot be read (errno says why). The caller frees each and *out. */
+static int
+sorted_names(const char *dir, int hidden, char ***out, size_t *n)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+
+	*out = NULL;
+	*n = 0;
+	if (dp == NULL)
+		return -1;
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    (!hidden && de->d_name[0] == '.'))
+			continue;
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(dp);
+	if (*n)
+		qsort(*out, *n, sizeof(**out), cmp_str);
+	return 0;
+}
+
 /* Copies the theme's static files, in sorted order; links and special
  * files are refused like in content. */
 static int
 copy_static(tk_out *o, const char *dir, const char *rel, tk_diag *d)
 {
-	DIR *dp = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, i;
+	char **names;
+	size_t n, i;
 	int rc = 0;
 
-	if (dp == NULL)
+	if (sorted_names(dir, 0, &names, &n) < 0)
 		return errno == ENOENT && *rel == '\0' ? 0 : -1;
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(dp);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
 		char *full = xasprintf("%s/%s", dir, names[i]);
 		char *r = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
@@ -395,34 +410,24 @@ out:
 static int
 preload_templates(tk_tmpl_env *env, const char *tdir, tk_diag *d)
 {
-	DIR *dp = opendir(tdir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, i;
+	char **names;
+	size_t n, i, len;
 	int rc = 0;
 
-	if (dp == NULL) {
+	if (sorted_names(tdir, 0, &names, &n) < 0) {
 		tk_diag_error(d, tdir, 0, 0, "cannot read the theme's templates: %s; check --theme",
 		    strerror(errno));
 		return -1;
 	}
-	while ((de = readdir(dp)) != NULL) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 9 && strcmp(de->d_name + len - 9, ".mustache") == 0 &&
-		    de->d_name[0] != '.') {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xstrndup(de->d_name, len - 9);
-		}
-	}
-	closedir(dp);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
 		const tk_tmpl *t;
 
-		if (tk_tmpl_env_get(&t, env, names[i], d) < 0)
-			rc = -1;
+		len = strlen(names[i]);
+		if (len > 9 && strcmp(names[i] + len - 9, ".mustache") == 0) {
+			names[i][len - 9] = '\0';
+			if (tk_tmpl_env_get(&t, env, names[i], d) < 0)
+				rc = -1;
+		}
 		free(names[i]);
 	}
 	free(names);
@@ -433,21 +438,11 @@ preload_templates(tk_tmpl_env *env, const char *tdir, tk_diag *d)
 static void
 list_tree(tk_buf *b, const char *dir, const char *rel)
 {
-	DIR *dp = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, i;
+	char **names;
+	size_t n, i;
 
-	if (dp == NULL)
+	if (sorted_names(dir, 1, &names, &n) < 0)
 		return;
-	while ((de = readdir(dp)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-			names = xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = xstrdup(de->d_name);
-		}
-	closedir(dp);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
 		char *full = xasprintf("%s/%s", dir, names[i]), *buf, id[41];
 		char *r = xasprintf("%s/%s", rel, names[i]);

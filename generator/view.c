@@ -1928,10 +1928,19 @@ raise(long *at, long pos)
 		*at = pos;
 }
 
-/* Does a record's blob naming roadmap rm (NULL: unknown) count for ver? */
+/* Does the record blob of change ch count for ver: does it name ver, or
+ * is that unknown? A blob the model holds says it without a read. */
 static int
-names_version(const char *rm, const tk_version *ver)
+names_version(tk_view *v, tk_strmap *known, const tk_hist_change *ch, const tk_version *ver)
 {
+	const tk_record *rec;
+	const char *rm;
+
+	if (ch->kind == TK_HIST_DELETED)
+		return 0;
+	if ((rec = tk_strmap_get(known, ch->blob)) != NULL)
+		return rec->version == ver;
+	rm = tk_history_blob_roadmap(v->history, ch->blob);
 	return rm == NULL || strcmp(rm, ver->id) == 0;
 }
 
@@ -1946,9 +1955,13 @@ prepare_commits(tk_view *v)
 	month_event *ev = NULL;
 	int *pers = NULL, *counts = NULL;
 	long c_months = -1;
+	tk_strmap *known;
 
 	if (v->c_period || h == NULL)
 		return;
+	known = tk_strmap_new();
+	for (i = 0; i < v->nrecords; i++)
+		tk_strmap_put(known, tk_model_record(v->m, i)->oid, (void *)tk_model_record(v->m, i));
 	v->c_base = v->c_all = -1;
 	v->c_period = xcalloc(v->nperiods + 1, sizeof(*v->c_period));
 	v->c_version = xcalloc(nv + 1, sizeof(*v->c_version));
@@ -1975,10 +1988,9 @@ prepare_commits(tk_view *v)
 					if (v->periods[x] == rec->period)
 						raise(&v->c_period[x], pos);
 				for (x = 0; x < nv; x++)
-					if ((ch->kind != TK_HIST_DELETED &&
-					    names_version(ch->roadmap, tk_model_version(v->m, x))) ||
-					    (was && was->kind != TK_HIST_DELETED &&
-					    names_version(was->roadmap, tk_model_version(v->m, x))))
+					if (v->c_version[x] < pos && (names_version(v, known, ch,
+					    tk_model_version(v->m, x)) || (was && names_version(v, known,
+					    was, tk_model_version(v->m, x)))))
 						raise(&v->c_version[x], pos);
 				if (ch->kind != TK_HIST_MODIFIED) {
 					ev = xrealloc(ev, (nev + 1) * sizeof(*ev));
@@ -2007,6 +2019,7 @@ prepare_commits(tk_view *v)
 		counts[x] += ev[i].delta;
 	}
 	raise(&v->c_base, c_months);
+	tk_strmap_free(known);
 	free(ev);
 	free(pers);
 	free(counts);
