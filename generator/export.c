@@ -189,26 +189,34 @@ due_time(char *buf, size_t n, const tk_model *m, int period)
 	    tk_model_site(m)->deadline_day);
 }
 
+/* Newest period first, then regions.yaml order, then the model's order
+ * (a total order: the same feed from the same content). */
+static int
+cmp_newest(const void *a, const void *b)
+{
+	const tk_record *x = *(const tk_record *const *)a, *y = *(const tk_record *const *)b;
+
+	if (x->period != y->period)
+		return x->period > y->period ? -1 : 1;
+	if (x->region->index != y->region->index)
+		return x->region->index < y->region->index ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
 void
 tk_export_atom(tk_buf *out, const tk_model *m, const char *base, size_t limit)
 {
 	const tk_record **recs;
-	size_t i, k, n = tk_model_nrecords(m);
+	size_t i, n = tk_model_nrecords(m);
 	char when[32], month[16];
 
 	recs = xcalloc(n + 1, sizeof(*recs));
 	for (i = 0; i < n; i++)
 		recs[i] = tk_model_record(m, i);
-	/* Newest period first; within a period, regions.yaml order. */
-	for (i = 1; i < n; i++)
-		for (k = i; k > 0 && (recs[k - 1]->period < recs[k]->period ||
-		    (recs[k - 1]->period == recs[k]->period &&
-		    recs[k - 1]->region->index > recs[k]->region->index)); k--) {
-			const tk_record *t = recs[k];
-
-			recs[k] = recs[k - 1];
-			recs[k - 1] = t;
-		}
+	/* Newest period first; within a period, regions.yaml order. A sort,
+	 * not insertion: records come by region, so nearly every one moves. */
+	if (n)
+		qsort(recs, n, sizeof(*recs), cmp_newest);
 	tk_buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
 	if (base) {
