@@ -21,6 +21,7 @@ struct tk_out {
 	char **made_keys;
 	size_t nmade;
 	tk_diag *d;
+	int has_old;            /* a previous site is there to keep files from */
 	size_t written, kept;
 	int failed;
 };
@@ -172,6 +173,7 @@ tk_out_begin(tk_out **out, const char *dir, tk_diag *d)
 	o->dir = xstrdup(dir);
 	for (n = strlen(o->dir); n > 1 && o->dir[n - 1] == '/'; n--)
 		o->dir[n - 1] = '\0';
+	o->has_old = lstat(o->dir, &st) == 0 && S_ISDIR(st.st_mode);
 	if (lstat(o->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		tk_diag_error(d, o->dir, 0, 0, "the output path exists and is not a folder%s; "
 		    "remove it or choose another --out",
@@ -294,7 +296,7 @@ tk_out_reuse(tk_out *o, const char *rel, const tk_out_stamp *was)
 	struct stat st;
 	int dfd = -1, rc = 0;
 
-	if (!tk_out_path_ok(rel) || (dfd = open_old_dir(o, rel, &name)) < 0)
+	if (!o->has_old || !tk_out_path_ok(rel) || (dfd = open_old_dir(o, rel, &name)) < 0)
 		goto out;
 	/* Only a file as the previous build left it: not edited since, not a
 	 * link to somewhere else. */
@@ -322,7 +324,7 @@ tk_out_same(const tk_out *o, const char *rel, const char *data, size_t len)
 	struct stat st;
 	size_t off = 0;
 	ssize_t r = -1;
-	int fd = -1, dfd = open_old_dir(o, rel, &name);
+	int fd = -1, dfd = o->has_old ? open_old_dir(o, rel, &name) : -1;
 
 	if (dfd >= 0 && (fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW)) >= 0 &&
 	    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len)
