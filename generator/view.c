@@ -46,7 +46,7 @@ struct tk_view {
 	char base[64];          /* "" for the current site, "versiot/<id>/" for a snapshot */
 	char prefix[80];        /* base, then "sv/" for a language but the default */
 	const tk_value *snapshots;      /* the snapshot list for versiot/, or NULL */
-	const char *band_label[4];      /* looked up once */
+	char band_label[4][64];         /* the bands' labels, from the strings and the edges */
 	const tk_page **nav;    /* the pages in the main navigation */
 	size_t nnav;
 	int fallbacks;          /* texts shown in Finnish for want of lang */
@@ -172,6 +172,38 @@ tx(tk_view *v, const tk_text *t)
 
 /* Sets key to the text; a Finnish fallback on another language's page
  * also gets key_lang, so templates can mark it with lang="fi". */
+/* Band k's label: the theme's words with {lo} and {hi} replaced by the
+ * band's edges in percent, so bands: in site.yaml changes the legend too
+ * (with [25, 50, 75]: under 25, 25–49, 50–75, over 75). */
+static const char *
+band_label(tk_view *v, int k)
+{
+	const int *e = tk_model_site(v->m)->bands;
+	int lo = k == 0 ? 0 : k == 1 ? e[0] : k == 2 ? e[1] : e[2];
+	int hi = k == 0 ? e[0] : k == 1 ? e[1] - 1 : k == 2 ? e[2] : 100;
+	char key[16];
+	const char *p, *hit;
+	tk_buf b = TK_BUF_INIT;
+
+	if (v->band_label[k][0])
+		return v->band_label[k];
+	snprintf(key, sizeof(key), "band.b%d", k);
+	for (p = ui(v, key); (hit = strchr(p, '{')) != NULL;) {
+		tk_buf_put(&b, p, (size_t)(hit - p));
+		if (strncmp(hit, "{lo}", 4) == 0 || strncmp(hit, "{hi}", 4) == 0) {
+			tk_buf_printf(&b, "%d", hit[1] == 'l' ? lo : hi);
+			p = hit + 4;
+		} else {
+			tk_buf_putc(&b, '{');
+			p = hit + 1;
+		}
+	}
+	tk_buf_puts(&b, p);
+	snprintf(v->band_label[k], sizeof(v->band_label[k]), "%s", b.data ? b.data : "");
+	tk_buf_free(&b);
+	return v->band_label[k];
+}
+
 static void
 set_text(tk_view *v, tk_value *m, const char *key, const tk_text *t)
 {
@@ -250,7 +282,7 @@ cell(tk_view *v, int pct)
 	const tk_site *s = tk_model_site(v->m);
 	tk_value *c = tk_value_map();
 	int band = tk_fig_band(s->bands, pct), n;
-	char key[32], text[8];
+	char text[8];
 
 	if (pct < 0) {
 		tk_value_map_set(c, "pct", tk_value_null());
@@ -271,11 +303,7 @@ cell(tk_view *v, int pct)
 	memcpy(text + n, " %", 3);
 	tk_value_map_set(c, "text", tk_value_strn(text, (size_t)n + 2));
 	tk_value_map_set(c, "band", tk_value_strn(band_class[band], 2));
-	if (v->band_label[band] == NULL) {
-		snprintf(key, sizeof(key), "band.b%d", band);
-		v->band_label[band] = ui(v, key);
-	}
-	set_str(c, "band_label", v->band_label[band]);
+	set_str(c, "band_label", band_label(v, band));
 	set_bool(c, "has", 1);
 	return c;
 }
@@ -636,6 +664,7 @@ static const tk_hist_commit *page_commit(tk_view *v, const page *p);
 
 /* ---- what every page has ---- */
 
+
 static tk_value *
 common(tk_view *v, const page *p, const char *title)
 {
@@ -701,6 +730,12 @@ common(tk_view *v, const page *p, const char *title)
 	if (v->base[0] == '\0')
 		set_str(d, "build_href", "julkaisu/index.html");
 	set_period(d, "latest", v->latest);
+	x = set_new(d, "band_labels", tk_value_map());
+	for (i = 0; i < 4; i++) {
+		char key[4] = { 'b', (char)('0' + i), '\0', '\0' };
+
+		set_str(x, key, band_label(v, (int)i));
+	}
 	x = set_new(d, "exports", tk_value_map());
 	set_str(x, "json", "data/luvut.json");
 	set_str(x, "csv", "data/luvut.csv");
@@ -1261,11 +1296,9 @@ set_standings(tk_view *v, tk_value *d, int period)
 		bands = set_new(x, "bands", tk_value_list());
 		for (k = 3; k >= 0; k--) {
 			tk_value *b = push_map(bands);
-			char key[32];
 
-			snprintf(key, sizeof(key), "band.b%d", k);
 			set_fmt(b, "band", "b%d", k);
-			set_str(b, "label", ui(v, key));
+			set_str(b, "label", band_label(v, k));
 			set_num(b, "count", nb[k]);
 		}
 	}

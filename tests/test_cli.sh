@@ -179,6 +179,14 @@ expect_exit "a plain directory builds" 0 tk build --repo "$W/loose" --content . 
 check "it warns that pages carry no commit" has "$W/err" "pages will carry no commit"
 check "and the footer says so" has "$W/loose-out/index.html" "sivuilla ei ole versiotunnistetta"
 
+# bands: in site.yaml moves the band edges, and the legend's labels with them.
+cp -r "$top/tests/fixtures/small" "$W/bands"
+sed -i 's/^bands: .*/bands: [20, 40, 60]/' "$W/bands/site.yaml"
+expect_exit "other band edges build" 0 tk build --repo "$W/bands" --content . --out "$W/bands-out"
+check "the legend names the site's edges" has "$W/bands-out/index.html" \
+	'<span class="pct b0">alle 20 %</span> <span class="pct b1">20–39 %</span> <span class="pct b2">40–60 %</span> <span class="pct b3">yli 60 %</span>'
+check "in Swedish too" has "$W/bands-out/sv/index.html" '<span class="pct b3">över 60 %</span>'
+
 # Escaping: a title with markup shows as text.
 sed -i 's/name: Beeta/name: "<script>alert(1)<\/script>"/' "$W/loose/regions.yaml"
 tk build --repo "$W/loose" --content . --out "$W/loose-out" -q 2>/dev/null
