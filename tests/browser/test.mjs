@@ -135,6 +135,8 @@ function pageKinds() {
 	if (exists('teemat/index.html')) kinds.push(['themes', 'teemat/index.html']);
 	if (exists('saavutettavuus/index.html')) kinds.push(['accessibility statement', 'saavutettavuus/index.html']);
 	else check('site: the accessibility statement', ['saavutettavuus/index.html is missing; site.yaml sets accessibility']);
+	if (exists('julkaisu/index.html')) kinds.push(['build', 'julkaisu/index.html']);
+	else check('site: the build page', ['julkaisu/index.html is missing']);
 	for (const p of subdirs('sivut')) kinds.push([`page ${p}`, `sivut/${p}/index.html`]);
 	kinds.push(['404', '404.html']);
 	return kinds;
