@@ -55,44 +55,54 @@ period_str(char *buf, size_t n, int p)
 	snprintf(buf, n, "%04d-%02d", p / 12, p % 12 + 1);
 }
 
+/* Appends s as a JSON string (or null). */
+static void
+json_str(tk_buf *out, const char *s)
+{
+	tk_value *v = s ? tk_value_str(s) : tk_value_null();
+
+	tk_value_write_json(out, v, 0);
+	tk_value_free(v);
+}
+
+/* Written record by record, each through one arena reset after it: the
+ * whole tree of a large site would take more memory than the pages. The
+ * bytes are those of the tree written at once, compact. */
 void
 tk_export_json(tk_buf *out, const tk_model *m)
 {
 	tk_value_arena *arena = tk_value_arena_new(), *prev;
-	tk_value *root, *orgs, *org = NULL, *recs = NULL;
 	const tk_region *cur = NULL;
 	tk_counts c;
 	size_t i, g, e;
 	char buf[16];
 
-	/* The tree lives until it is written: one arena, freed at once. */
-	prev = tk_value_arena_use(arena);
-	root = tk_value_map();
-	tk_value_map_set(root, "commit", tk_model_commit(m) ?
-	    tk_value_str(tk_model_commit(m)) : tk_value_null());
-	tk_value_map_set(root, "definitions", tk_value_str(
-	    "valmis = done / tracked; kaynnissa = (under way + on schedule) / tracked; "
+	tk_buf_puts(out, "{\"commit\":");
+	json_str(out, tk_model_commit(m));
+	tk_buf_puts(out, ",\"definitions\":");
+	json_str(out, "valmis = done / tracked; kaynnissa = (under way + on schedule) / tracked; "
 	    "valmiusaste = (done + under way + on schedule) / tracked; eteneminen = "
 	    "(under way + on schedule + done) / tracked due by the end of the record's "
 	    "quarter. Tracked: critical subtasks that apply to the organisation and are "
-	    "not marked 'ei koske'. Whole percent, rounded half up; null = no figure."));
-	orgs = tk_value_list();
-	tk_value_map_set(root, "organisations", orgs);
+	    "not marked 'ei koske'. Whole percent, rounded half up; null = no figure.");
+	tk_buf_puts(out, ",\"organisations\":[");
 	for (i = 0; i < tk_model_nrecords(m); i++) {
 		const tk_record *rec = tk_model_record(m, i);
 		tk_value *r, *gs, *es;
 
 		if (rec->region != cur) {
+			if (cur)
+				tk_buf_puts(out, "]},");
 			cur = rec->region;
-			org = tk_value_map();
-			tk_value_list_push(orgs, org);
-			tk_value_map_set(org, "id", tk_value_str(cur->id));
-			tk_value_map_set(org, "name", tk_value_str(cur->name.fi));
-			recs = tk_value_list();
-			tk_value_map_set(org, "records", recs);
-		}
+			tk_buf_puts(out, "{\"id\":");
+			json_str(out, cur->id);
+			tk_buf_puts(out, ",\"name\":");
+			json_str(out, cur->name.fi);
+			tk_buf_puts(out, ",\"records\":[");
+		} else
+			tk_buf_putc(out, ',');
+		prev = tk_value_arena_use(arena);
 		r = tk_value_map();
-		tk_value_list_push(recs, r);
 		period_str(buf, sizeof(buf), rec->period);
 		tk_value_map_set(r, "month", tk_value_str(buf));
 		tk_value_map_set(r, "roadmap", tk_value_str(rec->version->id));
@@ -116,9 +126,11 @@ tk_export_json(tk_buf *out, const tk_model *m)
 			tk_fig_count(&c, rec, NULL, ent);
 			tk_value_map_set(es, ent->id, counts_value(&c));
 		}
+		tk_value_arena_use(prev);
+		tk_value_write_json(out, r, 0);
+		tk_value_arena_reset(arena);
 	}
-	tk_value_arena_use(prev);
-	tk_value_write_json(out, root, 0);
+	tk_buf_puts(out, cur ? "]}]}" : "]}");
 	tk_value_arena_free(arena);
 }
 
