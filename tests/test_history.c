@@ -140,7 +140,8 @@ fixture(void)
 	b3 = commit("beta", at(2021, 12, 3, 9, 0), "Beetan korjaus\n", &m2, NULL,
 	    E({ B10, "v3\n" }));
 	m4 = commit("stm", at(2021, 12, 6, 12, 0),
-	    "Merge pull request #13 from beta/korjaus\n", &c4, &b3, E({ B10, "v4\n" }));
+	    "Merge pull request #13 from beta/korjaus\n", &c4, &b3,
+	    E({ B10, "region: beta\nroadmap: \"2022-08\" # uusi\nv4\n" }));
 	/* Alfa's November removed after its deadline (Monday 6.12). */
 	c5 = commit("alpha", at(2021, 12, 7, 9, 0), "Poistetaan marraskuu\n", &m4, NULL,
 	    E({ A11, NULL }));
@@ -301,6 +302,20 @@ test_history(const char *dir)
 	tk_check("content_changed says which commits changed the content",
 	    tk_history_commit(h, 0)->content_changed && tk_history_commit(h, 3)->content_changed &&
 	    !tk_history_commit(h, 9)->content_changed, NULL);
+	tk_check("other_changed: content outside status/ (site.yaml), not records or README",
+	    tk_history_commit(h, 0)->other_changed && tk_history_commit(h, 3)->other_changed &&
+	    !tk_history_commit(h, 1)->other_changed && !tk_history_commit(h, 5)->other_changed &&
+	    !tk_history_commit(h, 9)->other_changed, NULL);
+	r = tk_history_record(h, "alpha", TK_PERIOD(2021, 10));
+	tk_check("pos: a mainline commit's place, a branch commit its merge's",
+	    tk_history_commit(h, 7)->pos == 7 && r && r->changes[0].commit->pos == 1 &&
+	    !r->changes[0].commit->mainline, NULL);
+	r = tk_history_record(h, "beta", TK_PERIOD(2021, 10));
+	tk_check_str("a blob's roadmap line, quotes and comment left out",
+	    r ? tk_history_blob_roadmap(h, r->changes[4].blob) : NULL, "2022-08");
+	tk_check("a blob without a roadmap line: NULL (unknown)",
+	    r && tk_history_blob_roadmap(h, r->changes[0].blob) == NULL &&
+	    tk_history_blob_roadmap(h, "0123456789012345678901234567890123456789") == NULL, NULL);
 	tk_check("out of range", tk_history_commit(h, 10) == NULL &&
 	    tk_history_region(h, 2) == NULL &&
 	    tk_history_record(h, "alpha", TK_PERIOD(2021, 9)) == NULL, NULL);

@@ -27,7 +27,8 @@ days=0
 commit() {
 	days=$((days + 1))
 	git -C "$R" add -A
-	GIT_AUTHOR_DATE="2021-12-0${days}T10:00:00Z" GIT_COMMITTER_DATE="2021-12-0${days}T10:00:00Z" \
+	when=$(printf '2021-12-%02dT10:00:00Z' "$days")
+	GIT_AUTHOR_DATE="$when" GIT_COMMITTER_DATE="$when" \
 		git -C "$R" commit -q --allow-empty -m "$1"
 }
 commit "Lokakuu ja marraskuu"
@@ -139,6 +140,28 @@ TK_PAGECACHE=off $TK build -q --repo "$R" --theme "$W/theme" --out "$W/site"
 cp "$W/list.before" "$W/site.tiekartta-pages"
 git -C "$R" reset -q --hard HEAD~1
 rebuild "a stale list of keys"
+
+# Two roadmap versions. A record moved to the new one changes the pages of
+# both (it left the old one); a later edit of it, only the new one's.
+cp -r "$R/content/roadmap/2021-06" "$R/content/roadmap/2022-08"
+sed -i -e 's/^id: 2021-06/id: 2022-08/' -e 's/^date: 2021-06-30/date: 2022-08-30/' \
+	-e 's/30\.6\.2021/30.8.2022/' "$R/content/roadmap/2022-08/version.yaml"
+commit "Tiekartta 30.8.2022"
+rebuild "a second roadmap version"
+sed -i 's/^roadmap: 2021-06/roadmap: 2022-08/' "$R/content/status/alpha/2021-11.yaml"
+commit "Alfa: marraskuu uuteen tiekarttaan"
+moved=$(git -C "$R" rev-parse HEAD)
+rebuild "a record moved to the new version"
+check "the old version's subtask page changes: the record left it" changed tiekartta/2021-06/htt-a-1-1/index.html
+check "and names the commit that moved it" grep -q "<code title=\"$moved\">" "$W/site/tiekartta/2021-06/htt-a-1-1/index.html"
+check "the new version's subtask page changes" changed tiekartta/2022-08/htt-a-1-1/index.html
+sed -i 's/Odottaa päätöstä\./Odottaa yhä päätöstä./' "$R/content/status/alpha/2021-11.yaml"
+commit "Alfa: huomio"
+rebuild "a record of the new version edited"
+check "the new version's subtask page shows the edit" changed tiekartta/2022-08/htt-a-1-1/index.html
+check "and names its commit" grep -q "<code title=\"$(git -C "$R" rev-parse HEAD)\">" "$W/site/tiekartta/2022-08/htt-a-1-1/index.html"
+check "the old version's subtask page is kept" kept tiekartta/2021-06/htt-a-1-1/index.html
+check "and still names the commit that moved the record" grep -q "<code title=\"$moved\">" "$W/site/tiekartta/2021-06/htt-a-1-1/index.html"
 
 # Snapshots: each commit's site, rendered page by page only where it
 # changed from the snapshot before; the same bytes as with every page
