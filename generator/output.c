@@ -40,9 +40,9 @@ rm_rf(const char *path)
 	nftw(path, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* mkdir -p for the parents of path (and path itself when last is set). */
+/* mkdir -p path. */
 static int
-mkdirs(char *path, int last)
+mkdirs(char *path)
 {
 	char *p;
 
@@ -56,7 +56,7 @@ mkdirs(char *path, int last)
 		}
 		*p = '/';
 	}
-	if (last && mkdir(path, 0755) != 0 && errno != EEXIST)
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
 		return -1;
 	return 0;
 }
@@ -183,7 +183,7 @@ tk_out_begin(tk_out **out, const char *dir, tk_diag *d)
 	o->stage = xasprintf("%s.tmp-%ld", o->dir, (long)getpid());
 	rm_stale(o->dir);
 	rm_rf(o->stage);        /* left over by a killed build with our pid */
-	if (mkdirs(o->stage, 1) != 0) {
+	if (mkdirs(o->stage) != 0) {
 		tk_diag_error(d, o->dir, 0, 0, "cannot create the staging folder %s beside "
 		    "the site: %s; check that the folder holding the site is writable",
 		    o->stage, strerror(errno));

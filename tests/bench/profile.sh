@@ -168,19 +168,6 @@ done
 
 cat "$R"
 if [ "$DOC" != - ]; then
-	if [ -f "$DOC" ] && grep -q '^<!-- profile:begin' "$DOC" && grep -q '^<!-- profile:end' "$DOC"; then
-		awk -v r="$R" '
-			/^<!-- profile:begin/ { print; while ((getline l < r) > 0) print l; skip = 1; next }
-			/^<!-- profile:end/ { skip = 0 }
-			!skip' "$DOC" >"$W/doc"
-	else
-		{
-			[ ! -f "$DOC" ] || cat "$DOC"
-			printf '\n## Profile\n\n<!-- profile:begin: written by tests/bench/profile.sh -->\n'
-			cat "$R"
-			printf '<!-- profile:end -->\n'
-		} >"$W/doc"
-	fi
-	cat "$W/doc" >"$DOC"
+	sh "$BENCH/splice.sh" "$DOC" profile Profile "$R" tests/bench/profile.sh
 	echo "profile.sh: wrote $DOC"
 fi

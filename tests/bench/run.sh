@@ -444,20 +444,7 @@ out "Load average at the end: $LOAD1. Finished $(date -u '+%Y-%m-%d %H:%M UTC').
 say ""
 cat "$R"
 if [ "$DOC" != - ]; then
-	if [ -f "$DOC" ] && grep -q '^<!-- bench:begin' "$DOC" && grep -q '^<!-- bench:end' "$DOC"; then
-		awk -v r="$R" '
-			/^<!-- bench:begin/ { print; while ((getline l < r) > 0) print l; skip = 1; next }
-			/^<!-- bench:end/ { skip = 0 }
-			!skip' "$DOC" >"$W/doc"
-	else
-		{
-			[ ! -f "$DOC" ] || cat "$DOC"
-			printf '\n## Results\n\n<!-- bench:begin: written by tests/bench/run.sh -->\n'
-			cat "$R"
-			printf '<!-- bench:end -->\n'
-		} >"$W/doc"
-	fi
-	cat "$W/doc" >"$DOC"
+	sh "$BENCH/splice.sh" "$DOC" bench Results "$R" tests/bench/run.sh
 	say ""
 	say "run.sh: wrote $DOC"
 fi
