@@ -284,8 +284,9 @@ put_late(tk_buf *out, const char *data, size_t len, const memo *mm)
 		}
 		if (k == 2)
 			tk_buf_puts(out, mm->date);
-		else
-			tk_buf_put(out, mm->commit, k == 0 ? strlen(mm->commit) : 12);
+		else    /* the whole id, or its first 12 digits */
+			tk_buf_put(out, mm->commit, k == 0 || strlen(mm->commit) < 12 ?
+			    strlen(mm->commit) : 12);
 		p = hit + strlen(marks[k]);
 	}
 	tk_buf_put(out, p, (size_t)(end - p));
