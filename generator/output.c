@@ -16,10 +16,17 @@
 #include "util.h"
 
 struct tk_out {
-	char *dir, *stage;
+	char *dir, *stage, *spare;
 	tk_strmap *made;        /* folders made in the stage (keys owned: made_keys) */
 	char **made_keys;
 	size_t nmade;
+	/* A recycled stage is the site before the last build (the spare): only
+	 * what differs is changed, and what this build did not produce is
+	 * removed before the swap. Paths produced: keys owned by prod_keys. */
+	int recycled;
+	tk_strmap *produced;
+	char **prod_keys;
+	size_t nprod, capprod;
 	tk_diag *d;
 	int has_old;            /* a previous site is there to keep files from */
 	size_t written, kept;
@@ -38,6 +45,23 @@ static void
 rm_rf(const char *path)
 {
 	nftw(path, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		off += (size_t)w;
+	}
+	return 0;
 }
 
 /* mkdir -p path. */
@@ -61,6 +85,65 @@ mkdirs(char *path)
 	return 0;
 }
 
+/* mkdir found path there. A fresh stage's folders are only ever folders
+ * (the other process made it); in a recycled stage a file or a symbolic
+ * link may stand where a folder must go, and is replaced. Both processes
+ * may try at once, hence the retries. */
+static int
+make_dir_over(const tk_out *o, const char *path)
+{
+	struct stat st;
+	int tries;
+
+	if (!o->recycled)
+		return 0;
+	for (tries = 0; tries < 8; tries++) {
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			return 0;
+		if (unlink(path) != 0 && errno != ENOENT)
+			return -1;
+		if (mkdir(path, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+/* Clears dst in a recycled stage before a new file goes there. */
+static int
+clear_dst(const tk_out *o, const char *dst)
+{
+	struct stat st;
+
+	if (!o->recycled || unlink(dst) == 0 || errno == ENOENT)
+		return 0;
+	if (lstat(dst, &st) == 0 && S_ISDIR(st.st_mode)) {
+		rm_rf(dst);
+		return 0;
+	}
+	return -1;
+}
+
+/* Notes that this build produced rel, so the swap keeps it. */
+static void
+produce(tk_out *o, const char *rel)
+{
+	if (!o->recycled)
+		return;
+	if (o->produced == NULL)
+		o->produced = tk_strmap_new();
+	if (tk_strmap_get(o->produced, rel) != NULL)
+		return;
+	if (o->nprod == o->capprod) {
+		o->capprod = o->capprod ? o->capprod * 2 : 1024;
+		o->prod_keys = xrealloc(o->prod_keys, o->capprod * sizeof(*o->prod_keys));
+	}
+	o->prod_keys[o->nprod] = xstrdup(rel);
+	tk_strmap_put(o->produced, o->prod_keys[o->nprod], o);
+	o->nprod++;
+}
+
 /* Makes the folders of dst (the stage, then a relative path) that this
  * process has not made yet: a site has thousands of folders, and asking
  * for each parent of each file again costs a system call each. */
@@ -76,7 +159,7 @@ stage_dirs(tk_out *o, char *dst)
 			continue;
 		*p = '\0';
 		if (tk_strmap_get(o->made, dst) == NULL) {
-			if (mkdir(dst, 0755) != 0 && errno != EEXIST) {
+			if (mkdir(dst, 0755) != 0 && (errno != EEXIST || make_dir_over(o, dst) != 0)) {
 				*p = '/';
 				return -1;
 			}
@@ -99,6 +182,11 @@ out_free(tk_out *o)
 		free(o->made_keys[i]);
 	free(o->made_keys);
 	tk_strmap_free(o->made);
+	for (i = 0; i < o->nprod; i++)
+		free(o->prod_keys[i]);
+	free(o->prod_keys);
+	tk_strmap_free(o->produced);
+	free(o->spare);
 	free(o->stage);
 	free(o->dir);
 	free(o);
@@ -181,9 +269,18 @@ tk_out_begin(tk_out **out, const char *dir, tk_diag *d)
 		goto fail;
 	}
 	o->stage = xasprintf("%s.tmp-%ld", o->dir, (long)getpid());
+	o->spare = xasprintf("%s%s", o->dir, TK_OUT_SPARE_SUFFIX);
 	rm_stale(o->dir);
 	rm_rf(o->stage);        /* left over by a killed build with our pid */
-	if (mkdirs(o->stage) != 0) {
+	/* Staging in the spare rewrites only what changed since the build
+	 * before last, instead of making every folder and link again. The
+	 * rename claims it: a second build at the same time starts afresh. */
+	if (o->has_old && lstat(o->spare, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    rename(o->spare, o->stage) == 0)
+		o->recycled = 1;
+	else if (!o->has_old)
+		rm_rf(o->spare);        /* no site to share files with: of no use */
+	if (!o->recycled && mkdirs(o->stage) != 0) {
 		tk_diag_error(d, o->dir, 0, 0, "cannot create the staging folder %s beside "
 		    "the site: %s; check that the folder holding the site is writable",
 		    o->stage, strerror(errno));
@@ -192,6 +289,7 @@ tk_out_begin(tk_out **out, const char *dir, tk_diag *d)
 	*out = o;
 	return 0;
 fail:
+	free(o->spare);
 	free(o->stage);
 	free(o->dir);
 	free(o);
@@ -220,17 +318,67 @@ open_old_dir(const tk_out *o, const char *rel, const char **name)
 	return dfd;
 }
 
+/* tk_out_same, also giving the previous file's status when the same. */
+static int
+same_old(const tk_out *o, const char *rel, const char *data, size_t len, struct stat *st)
+{
+	char buf[65536];
+	const char *name;
+	size_t off = 0;
+	ssize_t r = -1;
+	int fd = -1, dfd = o->has_old ? open_old_dir(o, rel, &name) : -1;
+
+	if (dfd >= 0 && (fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW)) >= 0 &&
+	    fstat(fd, st) == 0 && S_ISREG(st->st_mode) && (size_t)st->st_size == len)
+		while ((r = read(fd, buf, sizeof(buf))) > 0) {
+			if (off + (size_t)r > len || memcmp(buf, data + off, (size_t)r) != 0) {
+				r = -1;
+				break;
+			}
+			off += (size_t)r;
+		}
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	return r == 0 && off == len;
+}
+
+int
+tk_out_same(const tk_out *o, const char *rel, const char *data, size_t len)
+{
+	struct stat st;
+
+	return same_old(o, rel, data, len, &st);
+}
+
+/* Is the staged dst already the previous site's file ino (a recycled
+ * stage shares unchanged files with the site by hard links)? */
+static int
+staged_is(const tk_out *o, const char *dst, const struct stat *old)
+{
+	struct stat st;
+
+	return o->recycled && lstat(dst, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_ino == old->st_ino && st.st_dev == old->st_dev;
+}
+
 /* Links the previous site's file when its bytes equal data. Nothing in the
  * previous site is followed through a symbolic link. */
 static int
 keep_old(tk_out *o, const char *rel, const char *dst, const char *data, size_t len)
 {
 	const char *name;
+	struct stat old;
 	int dfd, same;
 
-	if (!tk_out_same(o, rel, data, len) || (dfd = open_old_dir(o, rel, &name)) < 0)
+	if (!same_old(o, rel, data, len, &old))
 		return 0;
-	same = linkat(dfd, name, AT_FDCWD, dst, 0) == 0;
+	if (staged_is(o, dst, &old))
+		return 1;
+	if ((dfd = open_old_dir(o, rel, &name)) < 0)
+		return 0;
+	same = clear_dst(o, dst) == 0 && linkat(dfd, name, AT_FDCWD, dst, 0) == 0;
 	close(dfd);
 	return same;
 }
@@ -240,7 +388,6 @@ tk_out_write(tk_out *o, const char *rel, const char *data, size_t len)
 {
 	char *dst = NULL;
 	int fd = -1, rc = -1;
-	size_t off = 0;
 
 	if (!tk_out_path_ok(rel)) {
 		tk_diag_error(o->d, rel, 0, 0, "refusing to write outside the output folder");
@@ -251,25 +398,22 @@ tk_out_write(tk_out *o, const char *rel, const char *data, size_t len)
 		tk_diag_error(o->d, dst, 0, 0, "cannot create folder: %s", strerror(errno));
 		goto out;
 	}
+	produce(o, rel);
 	if (keep_old(o, rel, dst, data, len)) {
 		o->kept++;
 		rc = 0;
 		goto out;
 	}
-	if ((fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644)) < 0) {
+	/* A new file, never the old one truncated: the spare's files are the
+	 * site's own (hard links). */
+	if (clear_dst(o, dst) != 0 ||
+	    (fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644)) < 0) {
 		tk_diag_error(o->d, dst, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			tk_diag_error(o->d, dst, 0, 0, "cannot write: %s", strerror(errno));
-			goto out;
-		}
-		off += (size_t)w;
+	if (write_all(fd, data, len) != 0) {
+		tk_diag_error(o->d, dst, 0, 0, "cannot write: %s", strerror(errno));
+		goto out;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
@@ -305,8 +449,10 @@ tk_out_reuse(tk_out *o, const char *rel, const tk_out_stamp *was)
 	    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != was->mtime)
 		goto out;
 	dst = xasprintf("%s/%s", o->stage, rel);
-	if (stage_dirs(o, dst) != 0 || linkat(dfd, name, AT_FDCWD, dst, 0) != 0)
+	if (!staged_is(o, dst, &st) && (stage_dirs(o, dst) != 0 || clear_dst(o, dst) != 0 ||
+	    linkat(dfd, name, AT_FDCWD, dst, 0) != 0))
 		goto out;
+	produce(o, rel);
 	o->kept++;
 	rc = 1;
 out:
@@ -314,32 +460,6 @@ out:
 		close(dfd);
 	free(dst);
 	return rc;
-}
-
-int
-tk_out_same(const tk_out *o, const char *rel, const char *data, size_t len)
-{
-	char buf[65536];
-	const char *name;
-	struct stat st;
-	size_t off = 0;
-	ssize_t r = -1;
-	int fd = -1, dfd = o->has_old ? open_old_dir(o, rel, &name) : -1;
-
-	if (dfd >= 0 && (fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW)) >= 0 &&
-	    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len)
-		while ((r = read(fd, buf, sizeof(buf))) > 0) {
-			if (off + (size_t)r > len || memcmp(buf, data + off, (size_t)r) != 0) {
-				r = -1;
-				break;
-			}
-			off += (size_t)r;
-		}
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
-	return r == 0 && off == len;
 }
 
 int
@@ -358,14 +478,77 @@ tk_out_stat(const tk_out *o, const char *rel, tk_out_stamp *now)
 	return 0;
 }
 
+/* Removes from the folder dfd (rel inside the stage) whatever this build
+ * did not produce, and the folders left empty. Symbolic links are removed,
+ * never followed. */
+static int
+prune(tk_out *o, int dfd, tk_buf *rel)
+{
+	DIR *dp = fdopendir(dfd);
+	struct dirent *de;
+	size_t at = rel->len;
+	int rc = 0;
+
+	if (dp == NULL) {
+		close(dfd);
+		return -1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		int isdir = de->d_type == DT_DIR, sub;
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (de->d_type == DT_UNKNOWN)
+			isdir = fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISDIR(st.st_mode);
+		rel->len = at;
+		if (at)
+			tk_buf_putc(rel, '/');
+		tk_buf_puts(rel, de->d_name);
+		if (isdir) {
+			sub = openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+			if (sub < 0 || prune(o, sub, rel) != 0)
+				rc = -1;
+			/* Still holding produced files: not empty, stays. */
+			if (unlinkat(dirfd(dp), de->d_name, AT_REMOVEDIR) != 0 &&
+			    errno != ENOTEMPTY && errno != EEXIST)
+				rc = -1;
+		} else if (tk_strmap_get(o->produced, rel->data) == NULL &&
+		    unlinkat(dirfd(dp), de->d_name, 0) != 0) {
+			rc = -1;
+		}
+	}
+	rel->len = at;
+	if (rel->data)
+		rel->data[at] = '\0';
+	closedir(dp);
+	return rc;
+}
+
 int
 tk_out_commit(tk_out *o)
 {
 	struct stat st;
-	int rc = -1;
+	int rc = -1, swapped = 0;
 
 	if (o->failed)
 		goto out;
+	if (o->recycled) {
+		tk_buf rel = TK_BUF_INIT;
+		int dfd = open(o->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+
+		if (o->produced == NULL)
+			o->produced = tk_strmap_new();
+		if (dfd < 0 || prune(o, dfd, &rel) != 0) {
+			tk_diag_error(o->d, o->stage, 0, 0, "cannot remove what the previous site "
+			    "had and this one does not: %s; check the permissions of the staging folder",
+			    strerror(errno));
+			tk_buf_free(&rel);
+			goto out;
+		}
+		tk_buf_free(&rel);
+	}
 	if (lstat(o->dir, &st) == 0) {
 		/* Swap in one step: readers see the old site or the new one. */
 		if (renameat2(AT_FDCWD, o->stage, AT_FDCWD, o->dir, RENAME_EXCHANGE) != 0) {
@@ -373,13 +556,17 @@ tk_out_commit(tk_out *o)
 			    strerror(errno));
 			goto out;
 		}
+		swapped = 1;
 	} else if (rename(o->stage, o->dir) != 0) {
 		tk_diag_error(o->d, o->dir, 0, 0, "cannot create the site: %s", strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
-	rm_rf(o->stage);        /* the old site after a swap, or the failed one */
+	/* The old site after a swap is the next build's stage. A failed stage
+	 * is removed; it may hold anything. */
+	if (!swapped || rename(o->stage, o->spare) != 0)
+		rm_rf(o->stage);
 	out_free(o);
 	return rc;
 }
@@ -422,4 +609,42 @@ tk_out_add_counts(tk_out *o, size_t written, size_t kept)
 {
 	o->written += written;
 	o->kept += kept;
+}
+
+int
+tk_out_send_paths(const tk_out *o, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < o->nprod; i++)
+		if (write_all(fd, o->prod_keys[i], strlen(o->prod_keys[i]) + 1) != 0)
+			return -1;
+	return 0;
+}
+
+int
+tk_out_recv_paths(tk_out *o, int fd)
+{
+	tk_buf b = TK_BUF_INIT;
+	char chunk[65536];
+	size_t at = 0, i;
+	ssize_t r;
+
+	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			tk_buf_free(&b);
+			return -1;
+		}
+		tk_buf_put(&b, chunk, (size_t)r);
+	}
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] == '\0') {
+			produce(o, b.data + at);
+			at = i + 1;
+		}
+	r = at == b.len ? 0 : -1;       /* a path cut short: the sender failed */
+	tk_buf_free(&b);
+	return (int)r;
 }

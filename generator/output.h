@@ -12,6 +12,10 @@
 
 typedef struct tk_out tk_out;
 
+/* Beside the site: the site as it was before the last build. The next
+ * build stages in it, so that only what changed is written again. */
+#define TK_OUT_SPARE_SUFFIX ".tiekartta-spare"
+
 /* Starts writing a site for dir (created with its parents when missing).
  * The caller ends with tk_out_commit or tk_out_abort, which free *out. */
 int tk_out_begin(tk_out **out, const char *dir, tk_diag *d);
@@ -47,6 +51,11 @@ void tk_out_fail(tk_out *o);
 
 /* Adds files written and kept by another process into the same stage. */
 void tk_out_add_counts(tk_out *o, size_t written, size_t kept);
+/* Another process writing into the same stage sends the paths it wrote to
+ * the one that commits, which must keep them (tk_out_recv_paths reads to
+ * the end of fd). */
+int tk_out_send_paths(const tk_out *o, int fd);
+int tk_out_recv_paths(tk_out *o, int fd);
 
 /* Is relpath a safe relative path for the output? */
 int tk_out_path_ok(const char *relpath);

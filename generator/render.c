@@ -598,24 +598,31 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		/* Tell the parent what this process wrote, for its report. */
 		size_t counts[4] = { tk_out_written(o) - before[0], tk_out_kept(o) - before[1],
 			mm.pages, mm.rendered };
-		ssize_t w = write(fds[1], counts, sizeof(counts));
+		/* Counts first (one write under PIPE_BUF arrives whole), then the
+		 * paths written, which the parent's commit must keep. */
+		int sent = write(fds[1], counts, sizeof(counts)) == (ssize_t)sizeof(counts) &&
+		    tk_out_send_paths(o, fds[1]) == 0;
 
 		fflush(stderr);
 		/* 3 says a write failed, so the parent reports an I/O error. */
-		_exit(tk_out_failed(o) ? 3 : r == 0 && w == (ssize_t)sizeof(counts) ? 0 : 1);
+		_exit(tk_out_failed(o) ? 3 : r == 0 && sent ? 0 : 1);
 	}
 	if (pid > 0) {
 		size_t counts[4] = { 0, 0, 0, 0 };
+		int got;
 
 		close(fds[1]);
+		/* Read to the end before waiting: the paths may fill the pipe. */
+		got = read(fds[0], counts, sizeof(counts)) == (ssize_t)sizeof(counts) &&
+		    tk_out_recv_paths(o, fds[0]) == 0;
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != 0) {
+		    WEXITSTATUS(status) != 0 || !got) {
 			if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
 				tk_out_fail(o);
 			else
 				tk_diag_error(d, NULL, 0, 0, "a page failed to render (above)");
 			r = -1;
-		} else if (read(fds[0], counts, sizeof(counts)) == (ssize_t)sizeof(counts)) {
+		} else {
 			tk_out_add_counts(o, counts[0], counts[1]);
 			mm.pages += counts[2];
 			mm.rendered += counts[3];

@@ -27,7 +27,7 @@ has() { grep -qF -- "$2" "$1"; }
 same() { diff -r "$1" "$2" >/dev/null 2>&1; }
 # Nothing but the site and its list of page keys beside it: no staging
 # folder left behind.
-alone() { [ "$(ls -A "$1" | grep -vx site.tiekartta-pages)" = site ]; }
+alone() { [ "$(ls -A "$1" | grep -vx -e site.tiekartta-pages -e site.tiekartta-spare)" = site ]; }
 clean() { ! grep -qE 'Sanitizer|runtime error:|^==[0-9]+==' "$1"; }
 # build NAME CODE REPO [ENV=… …] -- [OPTIONS…]: builds REPO's HEAD (or
 # --rev …) into REPO/output/site and checks the exit status.
@@ -258,7 +258,15 @@ check "a file behind a linked folder is neither linked nor changed" \
 check "a linked file is replaced, its target untouched" \
     sh -c "[ ! -L '$L/output/site/index.html' ] && [ \"\$(cat '$W/victim-file')\" = victim ]"
 check "the site is whole" same "$W/refA" "$L/output/site"
-check "the site has no symbolic link" [ -z "$(find "$L/output" -type l)" ]
+check "the site has no symbolic link" [ -z "$(find "$L/output/site" -type l)" ]
+# The old site, links and all, is now the spare the next build stages in.
+build "staged in a spare with those links: the build succeeds" 0 "$L" -- --rev A
+check "staged in the spare: the linked folder's files are not linked" \
+    [ "$(stat -c %h "$W/victim/alpha/index.html")" -eq 1 ]
+check "staged in the spare: nor changed" same "$W/refA/alueet" "$W/victim"
+check "staged in the spare: the linked file is untouched" [ "$(cat "$W/victim-file")" = victim ]
+check "staged in the spare: the site is whole" same "$W/refA" "$L/output/site"
+check "staged in the spare: no symbolic link is left" [ -z "$(find "$L/output" -type l)" ]
 ln -s "$W/victim" "$W/linked-out"
 build "--out as a symbolic link is refused: exit 3" 3 "$L" -- --rev A --out "$W/linked-out"
 check "--out as a symbolic link: says so" has "$W/err" "(a symbolic link is not followed)"

@@ -163,6 +163,45 @@ check "and names its commit" grep -q "<code title=\"$(git -C "$R" rev-parse HEAD
 check "the old version's subtask page is kept" kept tiekartta/2021-06/htt-a-1-1/index.html
 check "and still names the commit that moved the record" grep -q "<code title=\"$moved\">" "$W/site/tiekartta/2021-06/htt-a-1-1/index.html"
 
+# The spare: after a swap the old site stays beside the new one, and the
+# next build stages in it, changing only what differs (generator/output.h).
+# Whatever the spare holds, the site must come out as from nothing.
+S=$W/site.tiekartta-spare
+check "the spare is beside the site, not in it" \
+	sh -c "test -d '$S' && ! ls -A '$W/site' | grep -q tiekartta-spare"
+check "the spare shares the unchanged files with the site" \
+	[ "$(stat -c %i "$S/sivut/tietoa/index.html")" = "$(stat -c %i "$W/site/sivut/tietoa/index.html")" ]
+mkdir -p "$W/elsewhere" "$S/vanha/kansio"
+echo stray >"$S/vanha/kansio/index.html"
+echo stray >"$S/stray.html"
+ln -s /etc/passwd "$S/link.html"
+# A folder the site needs, replaced by a link out of the spare and by a
+# file; a kept file replaced by other bytes.
+rm -rf "$S/ryhmat" "$S/saavutettavuus"
+ln -s "$W/elsewhere" "$S/ryhmat"
+echo file >"$S/saavutettavuus"
+rm "$S/index.html"
+echo other >"$S/index.html"
+rebuild "a spare with stray files, links and a file where a folder goes"
+check "spare: no page rendered" [ "$(rendered)" = 0 ]
+check "spare: no file of the site rewritten" [ ! -s "$W/changed" ]
+check "spare: nothing written through the link" [ -z "$(ls -A "$W/elsewhere")" ]
+check "spare: /etc/passwd is untouched" grep -q '^root:' /etc/passwd
+# A page gone from the content: the spare (the site before) still has it.
+git -C "$R" rm -q content/pages/tietoa.md
+commit "Tietoa-sivu pois"
+rebuild "a free page removed"
+check "the removed page is gone from the site" [ ! -e "$W/site/sivut/tietoa/index.html" ]
+rebuild "and again, staged in the spare that had it"
+check "the removed page stays gone" [ ! -e "$W/site/sivut/tietoa/index.html" ]
+check "and its folder too" [ ! -e "$W/site/sivut/tietoa" ]
+# A link in place of the spare is not followed, and not written through.
+rm -rf "$S"
+ln -s "$W/elsewhere" "$S"
+rebuild "a symbolic link as the spare"
+check "the link's target stays empty" [ -z "$(ls -A "$W/elsewhere")" ]
+rm -f "$S"
+
 # Snapshots: each commit's site, rendered page by page only where it
 # changed from the snapshot before; the same bytes as with every page
 # rendered. A history of records only, as regions send them.

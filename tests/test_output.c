@@ -1,5 +1,6 @@
 /* test_output.c: the output is replaced whole or not at all, paths stay
- * inside it, and unchanged files keep their inode and time. */
+ * inside it, unchanged files keep their inode and time, and a build staged
+ * in the spare leaves nothing of it that the build did not write. */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,16 @@ check_file(const char *name, const char *path, const char *want)
 	free(data);
 }
 
+/* A build writing index.html with a, and alue/x/index.html with b unless
+ * b is NULL; it fails (aborts) when fail is set. */
+/* xasprintf into *out, returning it: for a path used once. */
+static char *
+xasprintf_tmp(char **out, const char *fmt, const char *arg)
+{
+	*out = xasprintf(fmt, arg);
+	return *out;
+}
+
 static int
 site(const char *dir, const char *a, const char *b, int fail)
 {
@@ -35,7 +46,8 @@ site(const char *dir, const char *a, const char *b, int fail)
 	if (tk_out_begin(&o, dir, d) < 0)
 		goto out;
 	tk_out_write(o, "index.html", a, strlen(a));
-	tk_out_write(o, "alue/x/index.html", b, strlen(b));
+	if (b)
+		tk_out_write(o, "alue/x/index.html", b, strlen(b));
 	if (fail) {
 		tk_out_abort(o);
 		goto out;
@@ -49,7 +61,7 @@ out:
 int
 main(void)
 {
-	char *dir, *p, *q, *cmd;
+	char *dir, *p, *q, *cmd, *spare;
 	struct stat st1, st2;
 	tk_diag *d;
 	tk_out *o;
@@ -80,11 +92,32 @@ main(void)
 	tk_check("no staging folder left behind", system(cmd) == 0, NULL);
 	free(cmd);
 
+	/* The spare: the site before the last build, staged in by the next. */
+	spare = xasprintf("%s%s", dir, TK_OUT_SPARE_SUFFIX);
+	tk_check("build 4", site(dir, "A4", "B1", 0) == 0, NULL);
+	tk_check("build 5", site(dir, "A5", "B1", 0) == 0, NULL);
+	tk_check("the site before is kept beside as the spare", stat(spare, &st1) == 0 &&
+	    S_ISDIR(st1.st_mode), NULL);
+	tk_check("build 6, staged in the spare, without alue/x", site(dir, "A6", NULL, 0) == 0, NULL);
+	check_file("build 6: index", p, "A6");
+	tk_check("build 6: a file it did not write is gone", stat(q, &st1) != 0, NULL);
+	cmd = xasprintf("%s/alue", dir);
+	tk_check("build 6: and its empty folders", stat(cmd, &st1) != 0, NULL);
+	free(cmd);
+	tk_check("build 7, staged in the spare, with alue/x", site(dir, "A7", "B7", 0) == 0, NULL);
+	check_file("build 7: alue/x back", q, "B7");
+	check_file("build 7: the spare is build 6", xasprintf_tmp(&cmd, "%s/index.html", spare), "A6");
+	free(cmd);
+	tk_check("build 8 fails", site(dir, "A8", "B8", 1) < 0, NULL);
+	check_file("build 8: the site stays", p, "A7");
+	tk_check("build 8: its stage, the spare, is removed", stat(spare, &st1) != 0, NULL);
+	free(spare);
+
 	d = tk_diag_new(stderr);
 	tk_out_begin(&o, dir, d);
 	tk_check("write outside refused", tk_out_write(o, "../x", "x", 1) < 0, NULL);
 	tk_check("a failed write fails the commit", tk_out_commit(o) < 0, NULL);
-	check_file("and the site stays", p, "A2");
+	check_file("and the site stays", p, "A7");
 	tk_diag_free(d);
 
 	cmd = xasprintf("ln -s /tmp %s/link", root);
