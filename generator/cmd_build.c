@@ -88,6 +88,11 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 	int rc = -1;
 	/* Consecutive snapshots share most pages: each is rendered once. */
 	tk_pagecache *pages = tk_pagecache_new();
+	char build_id[41];
+	/* A snapshot the last build made with this program and theme is kept
+	 * whole, unread (its key names its commit). */
+	int keep = base_ro->site_pages && tk_pagecache_mode_env() == TK_PAGECACHE_ON &&
+	    tk_render_build_id(build_id, base_ro->theme_dir);
 
 	*list = tk_value_list();
 	for (k = 0; k < o->nsnapshots; k++) {
@@ -123,8 +128,22 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 		tk_model *m = NULL;
 		tk_diag *sd = tk_diag_new(stderr);
 		tk_render_opts ro = *base_ro;
-		char base[64], content_id[41];
+		char base[64], content_id[41], key[41];
+		size_t kept;
 
+		snprintf(base, sizeof(base), "versiot/%.12s/", v[i].id);
+		if (keep) {
+			tk_render_snapshot_key(key, build_id, v[i].id, base_ro->dirty);
+			/* Its time comes from the history; without, from its model. */
+			if (v[i].time != 0 &&
+			    (kept = tk_pagecache_reuse_under(base_ro->site_pages, out, base, key)) > 0) {
+				if (base_ro->stats)
+					base_ro->stats->pages += kept;
+				tk_diag_free(sd);
+				continue;
+			}
+			ro.snapshot_key = key;
+		}
 		so.rev = v[i].id;
 		so.worktree = 0;
 		if (tk_source_open(&src, &so, sd) < 0 || tk_model_load(&m, src, cache, sd) < 0) {
@@ -134,12 +153,12 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 		} else {
 			if (v[i].time == 0)
 				v[i].time = tk_model_commit_time(m);
-			snprintf(base, sizeof(base), "versiot/%.12s/", v[i].id);
 			ro.base = base;
 			ro.history = NULL;
 			ro.snapshots = NULL;
 			ro.dump_dir = NULL;
-			ro.site_pages = NULL;
+			/* Only to note the pages under the snapshot's key. */
+			ro.site_pages = keep ? base_ro->site_pages : NULL;
 			tk_render_content_id(src, content_id);
 			ro.content_id = content_id;
 			ro.snapshot_pages = pages;

@@ -15,6 +15,8 @@
 
 #include "util.h"
 
+#define TK_OUT_DEPTH 16
+
 struct tk_out {
 	char *dir, *stage, *spare;
 	tk_strmap *made;        /* folders made in the stage (keys owned: made_keys) */
@@ -29,6 +31,12 @@ struct tk_out {
 	size_t nprod, capprod;
 	tk_diag *d;
 	int has_old;            /* a previous site is there to keep files from */
+	/* The previous site's folder and the folders of the last path looked
+	 * up in it (open_old_dir). */
+	int old_root;
+	int old_fds[TK_OUT_DEPTH];
+	char *old_names[TK_OUT_DEPTH];
+	size_t nold;
 	size_t written, kept;
 	int failed;
 };
@@ -110,19 +118,49 @@ make_dir_over(const tk_out *o, const char *path)
 	return -1;
 }
 
-/* Clears dst in a recycled stage before a new file goes there. */
+/* Removes whatever stands at dst, a folder too. */
 static int
-clear_dst(const tk_out *o, const char *dst)
+clear_dst(const char *dst)
 {
 	struct stat st;
 
-	if (!o->recycled || unlink(dst) == 0 || errno == ENOENT)
+	if (unlink(dst) == 0 || errno == ENOENT)
 		return 0;
 	if (lstat(dst, &st) == 0 && S_ISDIR(st.st_mode)) {
 		rm_rf(dst);
 		return 0;
 	}
 	return -1;
+}
+
+/* Links name (in the folder dfd) as dst, over whatever is there: in a
+ * recycled stage most paths are taken; in a fresh one, only a path linked
+ * before a snapshot had to be rendered after all. */
+static int
+link_dst(const tk_out *o, int dfd, const char *name, const char *dst)
+{
+	if (o->recycled && clear_dst(dst) != 0)
+		return -1;
+	if (linkat(dfd, name, AT_FDCWD, dst, 0) == 0)
+		return 0;
+	if (errno != EEXIST || clear_dst(dst) != 0)
+		return -1;
+	return linkat(dfd, name, AT_FDCWD, dst, 0);
+}
+
+/* Creates dst anew, over whatever is there (as link_dst): never the old
+ * file truncated, since the spare's files are the site's own (hard links). */
+static int
+create_dst(const tk_out *o, const char *dst)
+{
+	int fd;
+
+	if (o->recycled && clear_dst(dst) != 0)
+		return -1;
+	if ((fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644)) >= 0 ||
+	    errno != EEXIST || clear_dst(dst) != 0)
+		return fd;
+	return open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
 }
 
 /* Notes that this build produced rel, so the swap keeps it. */
@@ -142,6 +180,17 @@ produce(tk_out *o, const char *rel)
 	o->prod_keys[o->nprod] = xstrdup(rel);
 	tk_strmap_put(o->produced, o->prod_keys[o->nprod], o);
 	o->nprod++;
+}
+
+/* Closes the previous site's folders kept open from depth k on. */
+static void
+old_close(tk_out *o, size_t k)
+{
+	while (o->nold > k) {
+		o->nold--;
+		close(o->old_fds[o->nold]);
+		free(o->old_names[o->nold]);
+	}
 }
 
 /* Makes the folders of dst (the stage, then a relative path) that this
@@ -182,6 +231,9 @@ out_free(tk_out *o)
 		free(o->made_keys[i]);
 	free(o->made_keys);
 	tk_strmap_free(o->made);
+	old_close(o, 0);
+	if (o->old_root >= 0)
+		close(o->old_root);
 	for (i = 0; i < o->nprod; i++)
 		free(o->prod_keys[i]);
 	free(o->prod_keys);
@@ -262,6 +314,7 @@ tk_out_begin(tk_out **out, const char *dir, tk_diag *d)
 	for (n = strlen(o->dir); n > 1 && o->dir[n - 1] == '/'; n--)
 		o->dir[n - 1] = '\0';
 	o->has_old = lstat(o->dir, &st) == 0 && S_ISDIR(st.st_mode);
+	o->old_root = o->has_old ? open(o->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) : -1;
 	if (lstat(o->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		tk_diag_error(d, o->dir, 0, 0, "the output path exists and is not a folder%s; "
 		    "remove it or choose another --out",
@@ -289,6 +342,8 @@ tk_out_begin(tk_out **out, const char *dir, tk_diag *d)
 	*out = o;
 	return 0;
 fail:
+	if (o->old_root >= 0)
+		close(o->old_root);
 	free(o->spare);
 	free(o->stage);
 	free(o->dir);
@@ -296,31 +351,51 @@ fail:
 	return -1;
 }
 
-/* Opens the folder of rel inside the previous site without following a
+/* The folder of rel inside the previous site, opened without following a
  * symbolic link at any step (O_NOFOLLOW alone guards only the last part);
- * *name is then rel's last part. Returns the folder's descriptor or -1. */
+ * *name is then rel's last part. Returns a descriptor the tk_out owns, or
+ * -1. The folders of the last path stay open: the next path shares most
+ * of them (a site is written and listed in order), so a file costs one
+ * open instead of one per folder. */
 static int
-open_old_dir(const tk_out *o, const char *rel, const char **name)
+open_old_dir(tk_out *o, const char *rel, const char **name)
 {
 	const char *seg = rel, *slash;
-	int dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW), next;
+	size_t k = 0;
 
-	while (dfd >= 0 && (slash = strchr(seg, '/')) != NULL) {
-		char *part = xstrndup(seg, (size_t)(slash - seg));
+	if (o->old_root < 0)
+		return -1;
+	/* Keep the open folders rel shares with the last path. */
+	while ((slash = strchr(seg, '/')) != NULL && k < o->nold &&
+	    strlen(o->old_names[k]) == (size_t)(slash - seg) &&
+	    memcmp(o->old_names[k], seg, (size_t)(slash - seg)) == 0) {
+		seg = slash + 1;
+		k++;
+	}
+	old_close(o, k);
+	while ((slash = strchr(seg, '/')) != NULL) {
+		int at = k ? o->old_fds[k - 1] : o->old_root, fd;
+		char *part;
 
-		next = openat(dfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-		free(part);
-		close(dfd);
-		dfd = next;
+		if (k == TK_OUT_DEPTH)
+			return -1;      /* deeper than any site: written anew */
+		part = xstrndup(seg, (size_t)(slash - seg));
+		if ((fd = openat(at, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)) < 0) {
+			free(part);
+			return -1;
+		}
+		o->old_fds[k] = fd;
+		o->old_names[k] = part;
+		o->nold = ++k;
 		seg = slash + 1;
 	}
 	*name = seg;
-	return dfd;
+	return k ? o->old_fds[k - 1] : o->old_root;
 }
 
 /* tk_out_same, also giving the previous file's status when the same. */
 static int
-same_old(const tk_out *o, const char *rel, const char *data, size_t len, struct stat *st)
+same_old(tk_out *o, const char *rel, const char *data, size_t len, struct stat *st)
 {
 	char buf[65536];
 	const char *name;
@@ -339,13 +414,11 @@ same_old(const tk_out *o, const char *rel, const char *data, size_t len, struct 
 		}
 	if (fd >= 0)
 		close(fd);
-	if (dfd >= 0)
-		close(dfd);
 	return r == 0 && off == len;
 }
 
 int
-tk_out_same(const tk_out *o, const char *rel, const char *data, size_t len)
+tk_out_same(tk_out *o, const char *rel, const char *data, size_t len)
 {
 	struct stat st;
 
@@ -370,7 +443,7 @@ keep_old(tk_out *o, const char *rel, const char *dst, const char *data, size_t l
 {
 	const char *name;
 	struct stat old;
-	int dfd, same;
+	int dfd;
 
 	if (!same_old(o, rel, data, len, &old))
 		return 0;
@@ -378,9 +451,7 @@ keep_old(tk_out *o, const char *rel, const char *dst, const char *data, size_t l
 		return 1;
 	if ((dfd = open_old_dir(o, rel, &name)) < 0)
 		return 0;
-	same = clear_dst(o, dst) == 0 && linkat(dfd, name, AT_FDCWD, dst, 0) == 0;
-	close(dfd);
-	return same;
+	return link_dst(o, dfd, name, dst) == 0;
 }
 
 int
@@ -404,10 +475,7 @@ tk_out_write(tk_out *o, const char *rel, const char *data, size_t len)
 		rc = 0;
 		goto out;
 	}
-	/* A new file, never the old one truncated: the spare's files are the
-	 * site's own (hard links). */
-	if (clear_dst(o, dst) != 0 ||
-	    (fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644)) < 0) {
+	if ((fd = create_dst(o, dst)) < 0) {
 		tk_diag_error(o->d, dst, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}
@@ -432,32 +500,42 @@ out:
 	return rc;
 }
 
+/* The folder of the previous site's rel (open_old_dir) when rel is a
+ * regular file there still as was says (not edited since, not a link to
+ * somewhere else), or -1. */
+static int
+old_intact(tk_out *o, const char *rel, const tk_out_stamp *was, const char **name,
+    struct stat *st)
+{
+	int dfd;
+
+	if (!o->has_old || !tk_out_path_ok(rel) || (dfd = open_old_dir(o, rel, name)) < 0)
+		return -1;
+	if (fstatat(dfd, *name, st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st->st_mode) ||
+	    (long long)st->st_size != was->size || (long long)st->st_ino != was->inode ||
+	    (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec != was->mtime)
+		return -1;
+	return dfd;
+}
+
 int
 tk_out_reuse(tk_out *o, const char *rel, const tk_out_stamp *was)
 {
 	char *dst = NULL;
 	const char *name;
 	struct stat st;
-	int dfd = -1, rc = 0;
+	int dfd, rc = 0;
 
-	if (!o->has_old || !tk_out_path_ok(rel) || (dfd = open_old_dir(o, rel, &name)) < 0)
-		goto out;
-	/* Only a file as the previous build left it: not edited since, not a
-	 * link to somewhere else. */
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
-	    (long long)st.st_size != was->size || (long long)st.st_ino != was->inode ||
-	    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != was->mtime)
-		goto out;
+	if ((dfd = old_intact(o, rel, was, &name, &st)) < 0)
+		return 0;
 	dst = xasprintf("%s/%s", o->stage, rel);
-	if (!staged_is(o, dst, &st) && (stage_dirs(o, dst) != 0 || clear_dst(o, dst) != 0 ||
-	    linkat(dfd, name, AT_FDCWD, dst, 0) != 0))
+	if (!staged_is(o, dst, &st) && (stage_dirs(o, dst) != 0 ||
+	    link_dst(o, dfd, name, dst) != 0))
 		goto out;
 	produce(o, rel);
 	o->kept++;
 	rc = 1;
 out:
-	if (dfd >= 0)
-		close(dfd);
 	free(dst);
 	return rc;
 }
@@ -480,13 +558,14 @@ tk_out_stat(const tk_out *o, const char *rel, tk_out_stamp *now)
 
 /* Removes from the folder dfd (rel inside the stage) whatever this build
  * did not produce, and the folders left empty. Symbolic links are removed,
- * never followed. */
-static int
+ * never followed. Returns how many entries stay, or -1. */
+static long
 prune(tk_out *o, int dfd, tk_buf *rel)
 {
 	DIR *dp = fdopendir(dfd);
 	struct dirent *de;
 	size_t at = rel->len;
+	long stay = 0;
 	int rc = 0;
 
 	if (dp == NULL) {
@@ -496,6 +575,7 @@ prune(tk_out *o, int dfd, tk_buf *rel)
 	while ((de = readdir(dp)) != NULL) {
 		int isdir = de->d_type == DT_DIR, sub;
 		struct stat st;
+		long n = -1;
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
@@ -508,22 +588,21 @@ prune(tk_out *o, int dfd, tk_buf *rel)
 		tk_buf_puts(rel, de->d_name);
 		if (isdir) {
 			sub = openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-			if (sub < 0 || prune(o, sub, rel) != 0)
+			if (sub < 0 || (n = prune(o, sub, rel)) < 0)
 				rc = -1;
-			/* Still holding produced files: not empty, stays. */
-			if (unlinkat(dirfd(dp), de->d_name, AT_REMOVEDIR) != 0 &&
-			    errno != ENOTEMPTY && errno != EEXIST)
+			else if (n > 0)
+				stay++;
+			else if (unlinkat(dirfd(dp), de->d_name, AT_REMOVEDIR) != 0)
 				rc = -1;
-		} else if (tk_strmap_get(o->produced, rel->data) == NULL &&
-		    unlinkat(dirfd(dp), de->d_name, 0) != 0) {
+		} else if (tk_strmap_get(o->produced, rel->data) != NULL) {
+			stay++;
+		} else if (unlinkat(dirfd(dp), de->d_name, 0) != 0) {
 			rc = -1;
 		}
 	}
 	rel->len = at;
-	if (rel->data)
-		rel->data[at] = '\0';
 	closedir(dp);
-	return rc;
+	return rc < 0 ? -1 : stay;
 }
 
 int
@@ -540,7 +619,7 @@ tk_out_commit(tk_out *o)
 
 		if (o->produced == NULL)
 			o->produced = tk_strmap_new();
-		if (dfd < 0 || prune(o, dfd, &rel) != 0) {
+		if (dfd < 0 || prune(o, dfd, &rel) < 0) {
 			tk_diag_error(o->d, o->stage, 0, 0, "cannot remove what the previous site "
 			    "had and this one does not: %s; check the permissions of the staging folder",
 			    strerror(errno));

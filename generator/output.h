@@ -32,7 +32,7 @@ typedef struct {
  * as was says. Returns 1 when linked (counted as kept), 0 when not. */
 int tk_out_reuse(tk_out *o, const char *relpath, const tk_out_stamp *was);
 /* Does the previous site's relpath hold exactly data? */
-int tk_out_same(const tk_out *o, const char *relpath, const char *data, size_t len);
+int tk_out_same(tk_out *o, const char *relpath, const char *data, size_t len);
 /* The staged relpath's stamp; negative when it is not a regular file. */
 int tk_out_stat(const tk_out *o, const char *relpath, tk_out_stamp *now);
 

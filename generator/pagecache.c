@@ -98,6 +98,12 @@ tk_pagecache_free(tk_pagecache *c)
 	free(c);
 }
 
+static int
+cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const entry *)a)->path, ((const entry *)b)->path);
+}
+
 /* The list: a header line, then "key size inode mtime-ns path" per page.
  * A line that does not read so is skipped: its page is rendered. */
 void
@@ -124,6 +130,9 @@ tk_pagecache_read(tk_pagecache *c, const char *dir)
 		e.path = xstrdup(line + at);
 		c->prev[c->nprev++] = e;
 	}
+	/* Sorted by path, so a snapshot's files are one run (reuse_under). */
+	if (c->nprev)
+		qsort(c->prev, c->nprev, sizeof(*c->prev), cmp_entry);
 	for (len = 0; len < c->nprev; len++)
 		tk_strmap_put(c->by_path, c->prev[len].path, &c->prev[len]);
 out:
@@ -141,6 +150,32 @@ tk_pagecache_reuse(const tk_pagecache *c, tk_out *o, const char *path, const cha
 	return tk_out_reuse(o, path, &e->stamp);
 }
 
+size_t
+tk_pagecache_reuse_under(tk_pagecache *c, tk_out *o, const char *prefix, const char *key)
+{
+	size_t lo = 0, hi = c->nprev, n = strlen(prefix), i, end;
+
+	while (lo < hi) {               /* the first path not below prefix */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(c->prev[mid].path, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < c->nprev && strncmp(c->prev[end].path, prefix, n) == 0; end++)
+		if (strcmp(c->prev[end].key, key) != 0)
+			return 0;
+	/* All or nothing: when a file was changed since, the caller renders
+	 * the lot over what was linked. */
+	for (i = lo; i < end; i++)
+		if (!tk_out_reuse(o, c->prev[i].path, &c->prev[i].stamp))
+			return 0;
+	for (i = lo; i < end; i++)
+		tk_pagecache_note(c, c->prev[i].path, key);
+	return end - lo;
+}
+
 void
 tk_pagecache_note(tk_pagecache *c, const char *path, const char *key)
 {
@@ -154,12 +189,6 @@ tk_pagecache_note(tk_pagecache *c, const char *path, const char *key)
 	memset(e, 0, sizeof(*e));
 	e->path = xstrdup(path);
 	snprintf(e->key, sizeof(e->key), "%s", key);
-}
-
-static int
-cmp_entry(const void *a, const void *b)
-{
-	return strcmp(((const entry *)a)->path, ((const entry *)b)->path);
 }
 
 void

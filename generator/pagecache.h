@@ -8,9 +8,12 @@
  * had; the next build links a page from the previous site, unrendered,
  * when its key is the same and its file is still as that build left it.
  * A list left stale by a crash is harmless: a file it does not describe
- * has another inode or time. Snapshots share no files, so
- * the rendered bytes of the previous snapshot's pages are kept in memory
- * instead, with the build fields left as markers (view.h).
+ * has another inode or time. A snapshot's pages are listed under the
+ * snapshot's key (tk_render_snapshot_key), and the next build keeps the
+ * snapshot whole, unrendered and unread, while its key is the same. Within
+ * a build, consecutive snapshots share no files, so the rendered bytes of
+ * the previous snapshot's pages are kept in memory instead, with the build
+ * fields left as markers (view.h).
  *
  * TK_PAGECACHE=off renders every page; TK_PAGECACHE=verify renders every
  * page too and fails the build when a page it would have kept differs
@@ -46,6 +49,12 @@ void tk_pagecache_read(tk_pagecache *c, const char *dir);
 /* Links path from the previous site when the list gives it key and the
  * file is as that build left it; 1 when linked, 0 when it must be rendered. */
 int tk_pagecache_reuse(const tk_pagecache *c, tk_out *o, const char *path, const char *key);
+/* Links every file the list gives under prefix (a snapshot's folder),
+ * when each has key and is as that build left it, and notes them for the
+ * new list. Returns how many were linked; 0 when any could not be (then
+ * the snapshot is rendered, over whatever was linked). */
+size_t tk_pagecache_reuse_under(tk_pagecache *c, tk_out *o, const char *prefix,
+    const char *key);
 /* Notes path's key for the new list. */
 void tk_pagecache_note(tk_pagecache *c, const char *path, const char *key);
 /* Stamps the new list with each staged file's size, inode and time, once

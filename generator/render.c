@@ -260,6 +260,10 @@ typedef struct {
 	char date[32];
 	size_t pages, rendered; /* by this process */
 	const tk_measure *table;        /* the records' measures, for every view */
+	/* A snapshot's pages go into the site's list under the snapshot's
+	 * key, so the next build can keep the snapshot whole. */
+	tk_pagecache *snap_list;
+	const char *snap_key;
 } memo;
 
 /* Appends data with the snapshot markers (view.h) filled in. */
@@ -339,6 +343,8 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 			tk_view_page_key(v, i, mm->salt, key);
 		if (mm->site && part == 0)
 			tk_pagecache_note(mm->site, pg->path, key);
+		if (mm->snap_list)
+			tk_pagecache_note(mm->snap_list, pg->path, mm->snap_key);
 		if (i % (size_t)nparts != (size_t)part)
 			continue;
 		mm->pages++;
@@ -465,11 +471,10 @@ list_tree(tk_buf *b, const char *dir, const char *rel)
 	free(names);
 }
 
-/* What every page is made from but its own inputs: the content without
- * the records, the theme and this program. 0 when the program cannot be
- * read (then every page is rendered). */
-static int
-page_salt(char out[41], const char *content_id, const char *theme_dir)
+/* The program and the theme: inputs of every page. 0 when the program
+ * cannot be read (then every page is rendered). */
+int
+tk_render_build_id(char out[41], const char *theme_dir)
 {
 	static char program[41];
 	tk_buf b = TK_BUF_INIT;
@@ -483,11 +488,37 @@ page_salt(char out[41], const char *content_id, const char *theme_dir)
 		tk_source_hash(program, buf, len);
 		free(buf);
 	}
-	tk_buf_printf(&b, "program %s\ncontent %s\ntheme\n", program, content_id);
+	tk_buf_printf(&b, "program %s\ntheme\n", program);
 	list_tree(&b, theme_dir, "");
 	tk_source_hash(out, b.data, b.len);
 	tk_buf_free(&b);
 	return 1;
+}
+
+/* What every page is made from but its own inputs: the content without
+ * the records, the theme and this program. */
+static int
+page_salt(char out[41], const char *content_id, const char *theme_dir)
+{
+	char build[41], *s;
+
+	if (!tk_render_build_id(build, theme_dir))
+		return 0;
+	s = xasprintf("build %s\ncontent %s\n", build, content_id);
+	tk_source_hash(out, s, strlen(s));
+	free(s);
+	return 1;
+}
+
+void
+tk_render_snapshot_key(char out[41], const char *build_id, const char *commit, int dirty)
+{
+	/* A commit names its content and its history whole. */
+	char *s = xasprintf("snapshot 1\nbuild %s\ncommit %s\ndirty %d\n", build_id, commit,
+	    dirty);
+
+	tk_source_hash(out, s, strlen(s));
+	free(s);
 }
 
 void
@@ -565,6 +596,10 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 			mm.site = opts->site_pages;
 		else
 			mm.snap = opts->snapshot_pages;
+	}
+	if (opts->base && opts->snapshot_key && opts->site_pages) {
+		mm.snap_list = opts->site_pages;
+		mm.snap_key = opts->snapshot_key;
 	}
 	if (opts->base) {
 		mm.commit = tk_model_commit(m) ? tk_model_commit(m) : "";

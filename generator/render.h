@@ -30,6 +30,9 @@ typedef struct {
 	tk_pagecache *site_pages;
 	/* Snapshots: the pages of the snapshot before, in memory, or NULL. */
 	tk_pagecache *snapshot_pages;
+	/* A snapshot's key (tk_render_snapshot_key): its pages are noted under it
+	 * in site_pages, or NULL. */
+	const char *snapshot_key;
 	tk_render_stats *stats;         /* added to, or NULL */
 } tk_render_opts;
 
@@ -37,6 +40,13 @@ typedef struct {
  * gets its pages only: no exports, sitemap or static files). Returns 0, or negative after
  * reporting through d (theme problems are content errors: path:line:col). */
 int tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag *d);
+
+/* The program and the theme's files, hashed: 0 when the program cannot be
+ * read (then nothing is kept from an earlier build). */
+int tk_render_build_id(char out[41], const char *theme_dir);
+/* A snapshot's key: the build's identity, the commit and whether dirty.
+ * Two snapshots with one key are the same bytes. */
+void tk_render_snapshot_key(char out[41], const char *build_id, const char *commit, int dirty);
 
 /* Checks that the theme's interface strings exist for every language of
  * the site with the same keys as the first language's; each gap is an
