@@ -146,6 +146,10 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 		}
 		so.rev = v[i].id;
 		so.worktree = 0;
+		if (cache) {
+			so.known = tk_parse_cache_has;
+			so.known_arg = cache;
+		}
 		if (tk_source_open(&src, &so, sd) < 0 || tk_model_load(&m, src, cache, sd) < 0) {
 			tk_diag_warning(d, NULL, 0, 0, "snapshot %.12s: its content has errors "
 			    "(above); it is left out", v[i].id);

@@ -88,6 +88,14 @@ tk_parse_cache_new(void)
 	return c;
 }
 
+int
+tk_parse_cache_has(void *cache, const char *oid)
+{
+	const tk_parse_cache *c = cache;
+
+	return tk_strmap_get(c->docs, oid) != NULL;
+}
+
 void
 tk_parse_cache_free(tk_parse_cache *c)
 {
@@ -117,6 +125,10 @@ parse_cached(tk_model *m, tk_source *src, size_t i, tk_diag *d, int *failed)
 	size_t len;
 
 	*failed = 1;
+	if (!m->own_cache && (doc = tk_strmap_get(c->docs, f->oid)) != NULL) {
+		*failed = 0;
+		return tk_yaml_root(doc);
+	}
 	if (tk_source_read(src, i, &buf, &len, d) < 0)
 		return NULL;
 	if (m->own_cache) {

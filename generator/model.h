@@ -203,6 +203,9 @@ typedef struct tk_model tk_model;
 typedef struct tk_parse_cache tk_parse_cache;
 tk_parse_cache *tk_parse_cache_new(void);
 void tk_parse_cache_free(tk_parse_cache *c);
+/* Does the cache hold the file with blob id oid (read and parsed)? Typed
+ * for tk_source_opts.known. */
+int tk_parse_cache_has(void *cache, const char *oid);
 
 /* Reads and validates all content from src. Every problem is reported
  * through d; the model is returned even when there were errors (so a check

@@ -313,11 +313,14 @@ tk_source_open(tk_source **out, const tk_source_opts *o, tk_diag *d)
 		 * the model's load fails on them with everything else it finds. */
 		/* Every blob is read now (content is small, and a build reads it all),
 		 * so a missing or damaged object fails here as an input/output
-		 * error, before any content is judged. */
+		 * error, before any content is judged. One already read in this
+		 * process is whole: it is read when asked for. */
 		for (i = 0, r = 0; i < s->n; i++) {
 			const char *b;
 			size_t l;
 
+			if (o->known && o->known(o->known_arg, s->files[i].f.oid))
+				continue;
 			if (tk_source_read(s, i, &b, &l, d) < 0)
 				r = -1;
 		}

@@ -23,6 +23,10 @@ typedef struct {
 	const char *rev;        /* --rev, or NULL for HEAD */
 	const char *content;    /* --content, or NULL for "content" */
 	int worktree;           /* read the working tree instead of a commit */
+	/* Blobs this process has read before (snapshots: the parse cache) need
+	 * not be read again on opening; NULL reads every one. */
+	int (*known)(void *arg, const char *oid);
+	void *known_arg;
 } tk_source_opts;
 
 /* Returned by tk_source_open when the options name something that is not
