@@ -20,6 +20,9 @@
 #   BENCH_DOC=FILE         where the tables go (default docs/benchmarks.md; - for none)
 #   BENCH_TMP=DIR          where the workloads go (default $TMPDIR or /tmp; 100x needs
 #                          about 4 GB of disk and 10 GB of memory)
+#   BENCH_MEM=DIR          a tmpfs for table 1's second run, output in memory (default
+#                          /dev/shm when writable; - for none)
+#   BENCH_DROP_CACHES=0    do not empty the page cache at the start (done when root)
 #   BENCH_KEEP=1           keep the temporary folder
 #   TIEKARTTA=PATH         the binary (default output/bin/tiekartta; run make first)
 set -eu
@@ -72,10 +75,16 @@ fi
 
 TMPBASE=${BENCH_TMP:-${TMPDIR:-/tmp}}
 W=$(mktemp -d "$TMPBASE/tkbench.XXXXXX")
+# Table 1 again with the output in memory, when there is a tmpfs to write to.
+MEMBASE=${BENCH_MEM:-/dev/shm}
+MEMDIR=
+if [ "$MEMBASE" != - ] && [ -d "$MEMBASE" ] && [ -w "$MEMBASE" ]; then
+	MEMDIR=$(mktemp -d "$MEMBASE/tkbench.XXXXXX")
+fi
 if [ "${BENCH_KEEP:-0}" = 1 ]; then
 	echo "run.sh: workloads in $W (kept)"
 else
-	trap 'rm -rf "$W"' EXIT
+	trap 'rm -rf "$W" ${MEMDIR:+"$MEMDIR"}' EXIT
 	trap 'exit 130' INT TERM
 fi
 # One run measures one version: others may rebuild output/bin or edit the theme meanwhile.
@@ -191,6 +200,13 @@ git_commit() { # DIR MESSAGE DATE
 # ---- the machine ----
 
 START=$(date -u '+%Y-%m-%d %H:%M UTC')
+# A page cache full of earlier work makes the kernel reclaim while the builds write
+# (in memory above all): it is emptied first, when this runs as root.
+DROPPED=no
+if [ "${BENCH_DROP_CACHES:-1}" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
+	sync
+	echo 1 >/proc/sys/vm/drop_caches && DROPPED=yes
+fi
 LOAD0=$(load)
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
@@ -219,11 +235,27 @@ out "  wall time from \`date +%s%N\` around the command, CPU time (user + system
 out "  resident memory from \`/usr/bin/time -f '%U %S %M'\` (CPU time includes the processes a"
 out "  build forks; peak RSS is that of the largest one). Each build writes into a fresh"
 out "  folder; the previous one is renamed aside untimed and nothing is deleted before the end"
-out "  (see the notes on ext4); files stay in the page cache (no sync)."
+out "  (see the notes on ext4); files stay in the page cache (no sync). Page cache emptied"
+out "  at the start (\`echo 1 >/proc/sys/vm/drop_caches\`, as root; BENCH_DROP_CACHES=0 not): $DROPPED."
 out "- Bundled content: \`content/\` of commit \`$(printf %.12s "$CREV")\`"
 out "- Load average (1, 5, 15 min) at the start: $LOAD0"
 
 # ---- 1. the generic workload: tiekartta vs Hugo ----
+
+# both TKOUT TKPREP HUGOOUT HUGOPREP: builds $g by tiekartta and by Hugo; sets TW TC
+# (tiekartta's wall and CPU seconds) and HW HC (Hugo's, "-" without Hugo).
+both() {
+	measure "$RUNS" "$2" "$TK" build -q --theme "$W/theme" --repo "$g/tiekartta" --out "$1"
+	TW=$MW TC=$MC HW=- HC=-
+	if [ -n "$HUGO" ]; then
+		measure "$RUNS" "$4" "$HUGO" --quiet --source "$g/hugo" --destination "$3"
+		HW=$MW HC=$MC
+	fi
+}
+# pair_row N: the table row of the last both.
+pair_row() {
+	echo "| $1 | $(fmt %.2f "$TW") | $(fmt %.2f "$TC") | $(div "$1" "$TW" %.0f) | $(fmt %.2f "$HW") | $(fmt %.2f "$HC") | $(div "$1" "$HW" %.0f) | $(div "$HW" "$TW" %.2f)× |"
+}
 
 if want 1; then
 	say ""
@@ -244,21 +276,29 @@ if want 1; then
 		g=$W/gen$n
 		"$PY" "$BENCH/gen_pages.py" "$n" "$g" >/dev/null
 		"$TK" check --repo "$g/tiekartta" >"$W/cmd.out" 2>"$W/cmd.err" || fail "tiekartta check (generic $n)"
-		measure "$RUNS" "$TRASH '$g/tout' '$g/tout.tiekartta-pages' '$g/tout.tiekartta-spare'" "$TK" build -q --theme "$W/theme" --repo "$g/tiekartta" --out "$g/tout"
-		tw=$MW tc=$MC
-		hw=- hc=-
-		if [ -n "$HUGO" ]; then
-			measure "$RUNS" "$TRASH '$g/hout'" "$HUGO" --quiet --source "$g/hugo" --destination "$g/hout"
-			hw=$MW hc=$MC
+		both "$g/tout" "$TRASH '$g/tout' '$g/tout.tiekartta-pages' '$g/tout.tiekartta-spare'" "$g/hout" "$TRASH '$g/hout'"
+		say "N=$n: tiekartta ${TW}s, hugo ${HW}s, ratio $(div "$HW" "$TW" %.2f)"
+		pair_row "$n" >>"$R"
+		echo "generic $n pages|$g/tout|$TW|$RUNS|$TC" >>"$FLOOR"
+		if [ -n "$MEMDIR" ]; then
+			# The same builds with the output in memory: the generators without
+			# the disk's file creation, which is the same work for both.
+			m=$MEMDIR/gen$n
+			both "$m/tout" "rm -rf '$m'" "$m/hout" "rm -rf '$m'"
+			rm -rf "$m"
+			say "N=$n in memory: tiekartta ${TW}s, hugo ${HW}s, ratio $(div "$HW" "$TW" %.2f)"
+			pair_row "$n" >>"$W/memrows"
 		fi
-		tp=$(div "$n" "$tw" %.0f)
-		hp=$(div "$n" "$hw" %.0f)
-		ratio=$(div "$hw" "$tw" %.2f)
-		say "N=$n: tiekartta ${tw}s ($tp pages/s), hugo ${hw}s ($hp pages/s), ratio $ratio"
-		out "| $n | $(fmt %.2f "$tw") | $(fmt %.2f "$tc") | $tp | $(fmt %.2f "$hw") | $(fmt %.2f "$hc") | $hp | $ratio× |"
-		echo "generic $n pages|$g/tout|$tw|$RUNS|$tc" >>"$FLOOR"
 		trash "$g/hout" "$g/hugo"
 	done
+	if [ -n "$MEMDIR" ] && [ -s "$W/memrows" ]; then
+		out ""
+		out "The same, with the output in memory (\`--out\` and \`--destination\` on the tmpfs $MEMBASE):"
+		out ""
+		out "| pages | tiekartta s | CPU s | pages/s | Hugo s | CPU s | pages/s | tiekartta ÷ Hugo (pages/s) |"
+		out "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+		cat "$W/memrows" >>"$R"
+	fi
 	if [ -z "$HUGO" ]; then
 		out ""
 		out "Hugo is not installed (\`apt-get install hugo\`): its columns are empty."
@@ -426,6 +466,33 @@ if want 5; then
 			out "Snapshots: $(files_of "$W/snap") files, $(mb "$(bytes_of "$W/snap")") MB written, peak RSS $(rssmb "$MR") MB,"
 			out "$(fmt %.1f "$MC") CPU s; separate builds ÷ snapshots: $(div "$htotal" "$MW" %.1f)× (CPU: $(awk -v c="$hcpu" -v n="$nrev" -v m="$MC" 'BEGIN { if (c == "-" || m == "-" || m == 0) printf "–"; else printf "%.1f", c * n / m }')×)."
 			say "snapshots: ${MW}s, ratio $(div "$htotal" "$MW" %.1f)"
+			# As a forge's CI runs it on every push (docs/ci/publish.sh): the same
+			# OUT again, then after one more commit. The snapshots the last build
+			# made are kept whole (generator/pagecache.h).
+			sw=$MW
+			# Once untimed: from the second build on, the spare is beside OUT.
+			"$TK" build -q --theme "$W/theme" --repo "$W/hist" --snapshots all --out "$W/snap" \
+				>"$W/cmd.out" 2>"$W/cmd.err" || fail "the second --snapshots all"
+			measure 1 "" "$TK" build --theme "$W/theme" --repo "$W/hist" --snapshots all --out "$W/snap"
+			nw=$MW nc=$MC
+			nrend=$(sed -n 's/^tiekartta: built .*; \([0-9]*\) of \([0-9]*\) pages rendered).*/\1 of \2/p' "$W/cmd.out")
+			last=$(git -C "$W/hist" ls-files content/status | tail -n 1)
+			printf '# korjaus\n' >>"$W/hist/$last"
+			git -C "$W/hist" add -A content
+			git_commit "$W/hist" "one more commit" "2040-01-03T00:00:00Z"
+			measure 1 "" "$TK" build --theme "$W/theme" --repo "$W/hist" --snapshots all --out "$W/snap"
+			pw=$MW pc=$MC
+			prend=$(sed -n 's/^tiekartta: built .*; \([0-9]*\) of \([0-9]*\) pages rendered).*/\1 of \2/p' "$W/cmd.out")
+			out ""
+			out "Rebuilding into the same OUT, as a forge's CI does on every push (docs/ci/publish.sh), once"
+			out "untimed and then timed: a snapshot the last build made is kept whole, unread and unrendered,"
+			out "while the program, the theme and its commit are the same."
+			out ""
+			out "| \`--snapshots all\` into the same OUT | s | CPU s | pages rendered | snapshots from nothing ÷ this | one separate build ÷ this |"
+			out "| --- | ---: | ---: | ---: | ---: | ---: |"
+			out "| the same commit again | $(fmt %.2f "$nw") | $(fmt %.2f "$nc") | $nrend | $(div "$sw" "$nw" %.0f)× | $(div "$hmean" "$nw" %.2f)× |"
+			out "| after one more commit (a record corrected: \`$last\`) | $(fmt %.2f "$pw") | $(fmt %.2f "$pc") | $prend | $(div "$sw" "$pw" %.0f)× | $(div "$hmean" "$pw" %.2f)× |"
+			say "snapshots again: ${nw}s ($nrend); after one more commit: ${pw}s ($prend)"
 		else
 			fsecs=$(awk -v ns=$(($(date +%s%N) - _t0)) 'BEGIN { printf "%.0f", ns / 1e9 }')
 			out "| \`tiekartta build --snapshots all --out OUT\` | 1 | – | – | **failed** after ${fsecs} s |"
