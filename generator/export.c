@@ -141,16 +141,32 @@ csv_rows(tk_buf *out, const tk_record *rec, const char *group, const char *entit
 	char month[16];
 	int k, num, den, pct;
 
+	const char *fields[6];
+	size_t f;
+
 	period_str(month, sizeof(month), rec->period);
+	fields[0] = rec->region->id;
+	fields[1] = group;
+	fields[2] = entity;
+	fields[3] = month;
+	fields[4] = rec->version->id;
+	/* Ids are [a-z0-9-], so no field needs quoting. Written without printf,
+	 * which was a sixth of a no-op rebuild at 10x. */
 	for (k = 0; k < 4; k++) {
 		parts(c, k, &num, &den);
 		pct = tk_fig_pct(num, den);
-		/* Ids are [a-z0-9-], so no field needs quoting. */
-		tk_buf_printf(out, "%s,%s,%s,%s,%s,%s,", rec->region->id, group, entity, month,
-		    rec->version->id, measures[k]);
+		fields[5] = measures[k];
+		for (f = 0; f < 6; f++) {
+			tk_buf_puts(out, fields[f]);
+			tk_buf_putc(out, ',');
+		}
 		if (pct >= 0)
-			tk_buf_printf(out, "%d", pct);
-		tk_buf_printf(out, ",%d,%d\r\n", num, den);
+			tk_value_put_num(out, pct);
+		tk_buf_putc(out, ',');
+		tk_value_put_num(out, num);
+		tk_buf_putc(out, ',');
+		tk_value_put_num(out, den);
+		tk_buf_puts(out, "\r\n");
 	}
 }
 
