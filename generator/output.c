@@ -31,6 +31,10 @@ struct tk_out {
 	size_t nprod, capprod;
 	tk_diag *d;
 	int has_old;            /* a previous site is there to keep files from */
+	/* TK_CHECKSTAT=minimal: a file is as a build left it when its size and
+	 * whole seconds of mtime are, whatever its inode (a site restored from a
+	 * CI cache, whose archives keep seconds; as Git's core.checkStat). */
+	int minimal;
 	/* The previous site's folder and the folders of the last path looked
 	 * up in it (open_old_dir). */
 	int old_root;
@@ -314,6 +318,7 @@ tk_out_begin(tk_out **out, const char *dir, tk_diag *d)
 	for (n = strlen(o->dir); n > 1 && o->dir[n - 1] == '/'; n--)
 		o->dir[n - 1] = '\0';
 	o->has_old = lstat(o->dir, &st) == 0 && S_ISDIR(st.st_mode);
+	o->minimal = getenv("TK_CHECKSTAT") && strcmp(getenv("TK_CHECKSTAT"), "minimal") == 0;
 	o->old_root = o->has_old ? open(o->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) : -1;
 	if (lstat(o->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		tk_diag_error(d, o->dir, 0, 0, "the output path exists and is not a folder%s; "
@@ -512,7 +517,10 @@ old_intact(tk_out *o, const char *rel, const tk_out_stamp *was, const char **nam
 	if (!o->has_old || !tk_out_path_ok(rel) || (dfd = open_old_dir(o, rel, name)) < 0)
 		return -1;
 	if (fstatat(dfd, *name, st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st->st_mode) ||
-	    (long long)st->st_size != was->size || (long long)st->st_ino != was->inode ||
+	    (long long)st->st_size != was->size)
+		return -1;
+	if (o->minimal ? (long long)st->st_mtim.tv_sec != was->mtime / 1000000000LL :
+	    (long long)st->st_ino != was->inode ||
 	    (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec != was->mtime)
 		return -1;
 	return dfd;

@@ -29,7 +29,8 @@ typedef struct {
 } tk_out_stamp;
 
 /* Links relpath from the previous site when it is a regular file still
- * as was says. Returns 1 when linked (counted as kept), 0 when not. */
+ * as was says (TK_CHECKSTAT=minimal: its size and whole seconds of mtime
+ * only). Returns 1 when linked (counted as kept), 0 when not. */
 int tk_out_reuse(tk_out *o, const char *relpath, const tk_out_stamp *was);
 /* Does the previous site's relpath hold exactly data? */
 int tk_out_same(tk_out *o, const char *relpath, const char *data, size_t len);
