@@ -2,7 +2,10 @@
  * untouched. Files go to a staging folder beside the output folder; the
  * finished site replaces the old one in one atomic exchange. A file whose
  * bytes are unchanged is linked from the previous site, so it keeps its
- * modification time and uploads move only what changed. */
+ * modification time and uploads move only what changed. The old site then
+ * stays beside as the spare, and the next build stages in it: what already
+ * is the site's file (the same inode) stays, the rest is replaced, and what
+ * the build did not write is removed before the exchange. */
 #ifndef TK_OUTPUT_H
 #define TK_OUTPUT_H
 
