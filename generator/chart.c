@@ -155,6 +155,76 @@ tk_chart_lines(tk_buf *b, const char *id, const char *title, const char *desc,
 	tk_buf_puts(b, "</svg>\n");
 }
 
+/* Characters, not bytes: a label is UTF-8. */
+static size_t
+chars(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* A tile's label in lines of at most TILE_LINE characters, broken after a
+ * hyphen ("Pohjois-" / "Pohjanmaa") or at a space ("Södra" / "Österbotten"):
+ * a tile is 76 px, and 10 px type is up to 7 px a character in common sans
+ * fonts. A longer line (one long word) is set in smaller type to fit. */
+enum { TILE_LINE = 10 };
+
+static void
+tile_line(tk_buf *b, const char *s, size_t n, int first, int cx)
+{
+	size_t len = chars(s, n);
+	int shrink = len > TILE_LINE;
+
+	if (!first || shrink) {
+		tk_buf_puts(b, "<tspan");
+		if (!first)
+			tk_buf_printf(b, " x=\"%d\" dy=\"12\"", cx);
+		/* In tenths of a pixel: 10 px times TILE_LINE / len. */
+		if (shrink)
+			tk_buf_printf(b, " font-size=\"%d.%d\"", (int)(100 * TILE_LINE / len) / 10,
+			    (int)(100 * TILE_LINE / len) % 10);
+		tk_buf_putc(b, '>');
+	}
+	tk_buf_put_html(b, s, n);
+	if (!first || shrink)
+		tk_buf_puts(b, "</tspan>");
+}
+
+static void
+tile_label(tk_buf *b, const char *label, int cx)
+{
+	const char *line = label, *p = label;
+	int first = 1;
+
+	while (*line) {
+		const char *end = NULL;         /* the longest fitting break */
+
+		for (p = line; *p; p++) {
+			const char *cut = *p == '-' ? p + 1 : *p == ' ' ? p : NULL;
+
+			if (cut == NULL)
+				continue;
+			if (end && chars(line, (size_t)(cut - line)) > TILE_LINE)
+				break;
+			end = cut;
+			if (chars(line, (size_t)(cut - line)) > TILE_LINE)
+				break;
+		}
+		if (*p == '\0' && chars(line, strlen(line)) <= TILE_LINE)
+			end = line + strlen(line);      /* the rest fits */
+		else if (end == NULL)
+			end = line + strlen(line);      /* one long word */
+		tile_line(b, line, (size_t)(end - line), first, cx);
+		first = 0;
+		line = end;
+		while (*line == ' ')
+			line++;
+	}
+}
+
 void
 tk_chart_tilemap(tk_buf *b, const char *id, const char *title, const char *desc,
     const tk_chart_tile *t, size_t n, const int bands[3], const char *no_data)
@@ -173,8 +243,6 @@ tk_chart_tilemap(tk_buf *b, const char *id, const char *title, const char *desc,
 	for (i = 0; i < n; i++) {
 		int x = t[i].col * (size + gap), y = t[i].row * (size + gap);
 		int band = tk_fig_band(bands, t[i].pct);
-		const char *hy;
-
 		if (t[i].col < 0 || t[i].row < 0)
 			continue;
 		tk_buf_puts(b, "<a href=\"");
@@ -192,15 +260,7 @@ tk_chart_tilemap(tk_buf *b, const char *id, const char *title, const char *desc,
 		    "font-size=\"10\" text-anchor=\"middle\" fill=\"#1a1a1a\">",
 		    band < 0 ? "none" : band_name[band], x, y, size, size,
 		    band < 0 ? "#eeeeee" : band_fill[band], x + size / 2, y + 16);
-		/* Long names break after their hyphen: "Pohjois-" / "Pohjanmaa". */
-		hy = t[i].label ? strchr(t[i].label, '-') : NULL;
-		if (hy) {
-			tk_buf_put_html(b, t[i].label, (size_t)(hy - t[i].label) + 1);
-			tk_buf_printf(b, "<tspan x=\"%d\" dy=\"12\">", x + size / 2);
-			esc(b, hy + 1);
-			tk_buf_puts(b, "</tspan>");
-		} else
-			esc(b, t[i].label);
+		tile_label(b, t[i].label ? t[i].label : "", x + size / 2);
 		tk_buf_printf(b, "</text><text x=\"%d\" y=\"%d\" font-size=\"14\" "
 		    "font-weight=\"bold\" text-anchor=\"middle\" fill=\"#1a1a1a\">", x + size / 2,
 		    y + 56);

@@ -60,6 +60,25 @@ main(void)
 	tk_check_has("map: 76 % is over 75", b.data, "<rect class=\"b3\"");
 	tk_check_has("map: href escaped", b.data, "<a href=\"a&quot;b\">");
 	tk_check_has("map: no data tile says so", b.data, "<title>HUS: ei tietoa</title>");
+	tk_buf_reset(&b);
+	/* Swedish names are longer: lines of up to 10 characters, broken at
+	 * spaces and hyphens; a longer word in smaller type (10 px x 10 / n). */
+	{
+		tk_chart_tile sv[4] = { { 0, 0, "Södra Österbotten", "Södra Österbotten", "a/", 1 },
+			{ 1, 0, "Vanda och Kervo", "Vanda och Kervo", "b/", 1 },
+			{ 2, 0, "Kymmenedalen", "Kymmenedalen", "c/", 1 },
+			{ 3, 0, "Kanta-Häme", "Kanta-Häme", "d/", 1 } };
+
+		tk_chart_tilemap(&b, "m", "Karta", "Beskrivning", sv, 4, bands, "–");
+		tk_check_has("map: a long name breaks at its space, the longer word smaller",
+		    b.data, ">Södra<tspan x=\"38\" dy=\"12\" font-size=\"9.0\">Österbotten</tspan>");
+		tk_check_has("map: words that fit share a line", b.data,
+		    ">Vanda och<tspan x=\"118\" dy=\"12\">Kervo</tspan>");
+		tk_check_has("map: one long word, one line in smaller type", b.data,
+		    "><tspan font-size=\"8.3\">Kymmenedalen</tspan></text>");
+		tk_check_has("map: a hyphenated name that fits stays whole", b.data,
+		    ">Kanta-Häme</text>");
+	}
 	tk_buf_free(&b);
 	return tk_test_end();
 }

@@ -313,6 +313,26 @@ async function overflow(page) {
 	});
 }
 
+// Every label of a tile map inside its tile, in the SVG's own units (so at
+// any width). Null when the page has no tile map.
+async function tileLabels(page) {
+	return page.evaluate(() => {
+		const tiles = [...document.querySelectorAll('svg.chart a')]
+			.map((a) => [a.querySelector('rect'), a.querySelector('text')])
+			.filter(([r, t]) => r && t);
+		if (!tiles.length) return null;
+		const out = [];
+		for (const [rect, text] of tiles) {
+			const r = rect.getBBox();
+			const t = text.getBBox();
+			if (t.x < r.x - 0.5 || t.x + t.width > r.x + r.width + 0.5) {
+				out.push(`"${text.textContent}" is ${t.width.toFixed(0)} wide in a tile of ${r.width}`);
+			}
+		}
+		return out;
+	});
+}
+
 async function axeRun(page) {
 	await page.evaluate(axeSource);
 	return page.evaluate(async (tags) => {
@@ -447,6 +467,8 @@ async function checkPage(t, base, desk, zoom, report) {
 			report(`overflow ${w}px ${name}`, o ? [`scrollWidth ${o.scrollWidth} > innerWidth ${o.innerWidth}`, ...o.out] : []);
 		}
 		await page.setViewportSize({ width: 1280, height: 800 });
+		const labels = await tileLabels(page);
+		if (labels) report(`tile labels inside their tiles ${name}`, labels);
 		report(`keyboard ${name}`, await keyboard(page));
 		report(`console ${name}`, errors);
 	} finally {
