@@ -317,6 +317,24 @@ valid_id(const char *s)
 	return 1;
 }
 
+/* A page file's name without ".md": "<slug>" (*lang NULL) or
+ * "<slug>.<lang>" with lang two lower-case letters, cut off in name. */
+static int
+page_name(char *name, const char **lang)
+{
+	char *dot = strchr(name, '.');
+
+	*lang = NULL;
+	if (dot) {
+		if (strlen(dot + 1) != 2 || dot[1] < 'a' || dot[1] > 'z' || dot[2] < 'a' ||
+		    dot[2] > 'z')
+			return 0;
+		*dot = '\0';
+		*lang = dot + 1;
+	}
+	return valid_id(name);
+}
+
 static const char *
 id(ctx *c, const tk_ynode *n, const char *key)
 {
@@ -1137,6 +1155,84 @@ locate(const char *buf, size_t off, int *line, int *col)
 	}
 }
 
+/* A text file's bytes without a BOM, checked for UTF-8 and NUL bytes. */
+static int
+read_text(ctx *c, tk_source *src, size_t fi, const char **buf, size_t *len)
+{
+	const char *nul;
+	size_t bad;
+	int bl, bc;
+
+	if (tk_source_read(src, fi, buf, len, c->d) < 0) {
+		c->errors++;
+		return -1;
+	}
+	if (*len >= 3 && memcmp(*buf, "\xef\xbb\xbf", 3) == 0)
+		*buf += 3, *len -= 3;
+	if (!tk_utf8_valid(*buf, *len, &bad)) {
+		locate(*buf, bad, &bl, &bc);
+		tk_diag_error(c->d, c->path, bl, bc, "invalid UTF-8 (byte 0x%02x); save the "
+		    "file as UTF-8", (unsigned char)(*buf)[bad]);
+		c->errors++;
+		return -1;
+	}
+	if ((nul = memchr(*buf, '\0', *len)) != NULL) {
+		locate(*buf, (size_t)(nul - *buf), &bl, &bc);
+		tk_diag_error(c->d, c->path, bl, bc, "NUL byte in a text file; remove it");
+		c->errors++;
+		return -1;
+	}
+	return 0;
+}
+
+/* pages/<slug>.<lang>.md: the body of pages/<slug>.md in another of the
+ * site's languages. Its title is in the page's front matter. */
+static void
+load_page_text(ctx *c, tk_source *src, size_t fi, const char *slug, const char *lang)
+{
+	tk_model *m = c->m;
+	const tk_site *s = &m->site;
+	tk_page *pg = NULL;
+	tk_page_text *t;
+	const char *buf;
+	size_t len, i;
+	int known = 0;
+
+	for (i = 0; i < m->npages && pg == NULL; i++)
+		if (strcmp(m->pages[i]->slug, slug) == 0)
+			pg = m->pages[i];
+	for (i = 0; i < s->nlanguages; i++)
+		known |= strcmp(s->languages[i], lang) == 0;
+	if (strcmp(lang, "fi") == 0) {
+		err(c, NULL, "the Finnish text is pages/%s.md itself; move this text there", slug);
+		return;
+	}
+	if (!known) {
+		err(c, NULL, "'%s' is not one of site.yaml's languages, so this text would never "
+		    "be shown; add the language or remove the file", lang);
+		return;
+	}
+	if (pg == NULL) {
+		err(c, NULL, "a translation of pages/%s.md, which does not exist; add the page "
+		    "(its front matter holds the title in every language) or rename this file",
+		    slug);
+		return;
+	}
+	if (read_text(c, src, fi, &buf, &len) < 0)
+		return;
+	if ((len >= 4 && memcmp(buf, "---\n", 4) == 0) || (len >= 5 && memcmp(buf, "---\r\n", 5) == 0)) {
+		tk_diag_error(c->d, c->path, 1, 1, "a translation has no front matter: its "
+		    "title goes in pages/%s.md's title (%s: ...); remove the '---' lines", slug, lang);
+		c->errors++;
+		return;
+	}
+	pg->texts = xrealloc(pg->texts, (pg->ntexts + 1) * sizeof(*pg->texts));
+	t = &pg->texts[pg->ntexts++];
+	t->lang = tk_arena_strdup(m->arena, lang);
+	t->body = tk_arena_strndup(m->arena, buf, len);
+	t->path = tk_arena_strdup(m->arena, tk_source_file_at(src, fi)->shown);
+}
+
 static void
 load_page(ctx *c, tk_source *src, size_t fi, const char *slug)
 {
@@ -1146,31 +1242,14 @@ load_page(ctx *c, tk_source *src, size_t fi, const char *slug)
 	tk_page *pg;
 	tk_ydoc *doc = NULL;
 	const tk_ynode *root;
-	const char *buf, *end = NULL, *body, *nul;
-	size_t len, off, bad;
+	const char *buf, *end = NULL, *body;
+	size_t len, off;
 	tk_buf fm = TK_BUF_INIT;
 	long v;
-	int line = 1, bl, bc;
+	int line = 1;
 
-	if (tk_source_read(src, fi, &buf, &len, c->d) < 0) {
-		c->errors++;
+	if (read_text(c, src, fi, &buf, &len) < 0)
 		return;
-	}
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		buf += 3, len -= 3;
-	if (!tk_utf8_valid(buf, len, &bad)) {
-		locate(buf, bad, &bl, &bc);
-		tk_diag_error(c->d, c->path, bl, bc, "invalid UTF-8 (byte 0x%02x); save the "
-		    "file as UTF-8", (unsigned char)buf[bad]);
-		c->errors++;
-		return;
-	}
-	if ((nul = memchr(buf, '\0', len)) != NULL) {
-		locate(buf, (size_t)(nul - buf), &bl, &bc);
-		tk_diag_error(c->d, c->path, bl, bc, "NUL byte in a text file; remove it");
-		c->errors++;
-		return;
-	}
 	pg = tk_arena_alloc(m->arena, sizeof(*pg));
 	pg->slug = tk_arena_strdup(m->arena, slug);
 	pg->path = tk_arena_strdup(m->arena, f->shown);
@@ -1460,11 +1539,15 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 		else if (strncmp(p, "pages/", 6) == 0 && ends_with(p, ".md")) {
 			char slug[80];
 
+			const char *lang;
+
 			c.path = f->shown;
 			snprintf(slug, sizeof(slug), "%.*s", (int)(strlen(p) - 9), p + 6);
-			if (strchr(slug, '/') || !valid_id(slug) || strlen(p) - 9 >= sizeof(slug))
+			if (strchr(slug, '/') || strlen(p) - 9 >= sizeof(slug) ||
+			    !page_name(slug, &lang))
 				err(&c, NULL, "a page's file name is its address: use lower-case "
-				    "letters, digits and '-', like pages/tietoa.md");
+				    "letters, digits and '-', like pages/tietoa.md (and "
+				    "pages/tietoa.sv.md for its Swedish text)");
 		} else if (ends_with(p, ".yaml") || ends_with(p, ".yml")) {
 			c.path = f->shown;
 			err(&c, NULL, "unexpected YAML file; content lives in site.yaml, "
@@ -1490,14 +1573,29 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 	for (i = 0; i < n; i++) {
 		const char *p = tk_source_file_at(src, i)->path;
 		char slug[80];
+		const char *lang;
 
 		if (strncmp(p, "pages/", 6) != 0 || !ends_with(p, ".md") || strlen(p) - 9 >= 80)
 			continue;
 		snprintf(slug, sizeof(slug), "%.*s", (int)(strlen(p) - 9), p + 6);
-		if (strchr(slug, '/') || !valid_id(slug))
+		if (strchr(slug, '/') || !page_name(slug, &lang) || lang)
 			continue;
 		c.path = tk_source_file_at(src, i)->shown;
 		load_page(&c, src, i, slug);
+	}
+	/* Translations, once every page they may belong to is known. */
+	for (i = 0; i < n; i++) {
+		const char *p = tk_source_file_at(src, i)->path;
+		char slug[80];
+		const char *lang;
+
+		if (strncmp(p, "pages/", 6) != 0 || !ends_with(p, ".md") || strlen(p) - 9 >= 80)
+			continue;
+		snprintf(slug, sizeof(slug), "%.*s", (int)(strlen(p) - 9), p + 6);
+		if (strchr(slug, '/') || !page_name(slug, &lang) || lang == NULL)
+			continue;
+		c.path = tk_source_file_at(src, i)->shown;
+		load_page_text(&c, src, i, slug, lang);
 	}
 	if (m->records)
 		qsort(m->records, m->nrecords, sizeof(*m->records), cmp_record);
@@ -1531,6 +1629,8 @@ tk_model_free(tk_model *m)
 	}
 	free(m->versions);
 	free(m->records);
+	for (i = 0; i < m->npages; i++)
+		free(m->pages[i]->texts);
 	free(m->pages);
 	tk_strmap_free(m->group_ids);
 	tk_strmap_free(m->region_ids);

@@ -156,14 +156,23 @@ typedef struct tk_record {
 	tk_pos pos;
 } tk_record;
 
+/* A page's body in another language: pages/<slug>.<lang>.md. */
+typedef struct {
+	const char *lang;
+	const char *body;       /* Markdown, the whole file */
+	const char *path;
+} tk_page_text;
+
 typedef struct {
 	const char *slug;
 	tk_text title;
 	int order;
 	int nav;                /* listed in the main navigation */
-	const char *body;       /* Markdown, after the front matter */
+	const char *body;       /* Markdown, after the front matter (Finnish) */
 	int body_line;          /* line of the body's first line in the file */
 	const char *path;
+	tk_page_text *texts;    /* the body in the site's other languages */
+	size_t ntexts;
 } tk_page;
 
 typedef struct {

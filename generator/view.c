@@ -1870,14 +1870,19 @@ build_page(tk_view *v, const page *p)
 {
 	const tk_page *pg = p->obj;
 	tk_value *d = common(v, p, tx(v, &pg->title));
+	const tk_page_text *t = NULL;
+	size_t i;
 
-	set_md(d, "body_html", pg->body);
-	/* Page bodies are written in Finnish only, for now. */
-	if (strcmp(v->lang, "fi") != 0) {
+	for (i = 0; i < pg->ntexts && t == NULL; i++)
+		if (strcmp(pg->texts[i].lang, v->lang) == 0)
+			t = &pg->texts[i];
+	set_md(d, "body_html", t ? t->body : pg->body);
+	/* Without pages/<slug>.<lang>.md the body is the Finnish one, marked so. */
+	if (t == NULL && strcmp(v->lang, "fi") != 0) {
 		set_str(d, "body_lang", "fi");
 		v->fallbacks++;
 	}
-	set_str(d, "source", pg->path);
+	set_str(d, "source", t ? t->path : pg->path);
 	return d;
 }
 

@@ -238,5 +238,21 @@ check "the statement page names the feedback channel" has "$W/a11y-site/saavutet
 check "and its known shortcomings" has "$W/a11y-site/saavutettavuus/index.html" "<li>Kartta on kaavamainen.</li>"
 check "every page links to it" has "$W/a11y-site/alueet/alpha/index.html" '<a href="../../saavutettavuus/index.html">Saavutettavuusseloste</a>'
 
+# A free page's body in Swedish (pages/<slug>.sv.md): the Swedish page shows
+# it and no longer says part of it is in Finnish only.
+tk build --repo "$W/loose" --content . --out "$W/fi-only" -q 2>/dev/null
+check "without a Swedish text, the Swedish page shows the Finnish body, marked" \
+	has "$W/fi-only/sv/sivut/tietoa/index.html" '<div class="prose" lang="fi">'
+check "and says part of the page is in Finnish only" \
+	has "$W/fi-only/sv/sivut/tietoa/index.html" "finns bara på finska"
+printf '# Om tjänsten\n\nEn <mening> på svenska.\n' >"$W/loose/pages/tietoa.sv.md"
+tk build --repo "$W/loose" --content . --out "$W/sv-text" -q 2>/dev/null
+check "with one, the Swedish page shows it, not marked Finnish" \
+	sh -c "grep -A1 '<div class=\"prose\">' '$W/sv-text/sv/sivut/tietoa/index.html' | grep -q '>Om tjänsten</h1>'"
+check "escaped as any Markdown" has "$W/sv-text/sv/sivut/tietoa/index.html" "En &lt;mening&gt; på svenska."
+check "and no Finnish-only notice" sh -c "! grep -q 'finns bara på finska' '$W/sv-text/sv/sivut/tietoa/index.html'"
+check "the Finnish page keeps the Finnish body" sh -c "! grep -q 'Om tjänsten</h1>' '$W/sv-text/sivut/tietoa/index.html'"
+rm "$W/loose/pages/tietoa.sv.md"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -165,6 +165,22 @@ static const struct {
 	{ "page without front matter", "pages/ohje.md", "# Ohje\n",
 	  "./pages/ohje.md:1:1: error: a page starts with front matter between '---' lines, "
 	  "with at least a title; add it" },
+	{ "translation without its page", "pages/ohje.sv.md", "# Hjälp\n",
+	  "./pages/ohje.sv.md: error: a translation of pages/ohje.md, which does not exist; "
+	  "add the page (its front matter holds the title in every language) or rename this file" },
+	{ "translation in a language the site lacks", "pages/tietoa.en.md", "# About\n",
+	  "./pages/tietoa.en.md: error: 'en' is not one of site.yaml's languages, so this text "
+	  "would never be shown; add the language or remove the file" },
+	{ "Finnish translation", "pages/tietoa.fi.md", "# Tietoa\n",
+	  "./pages/tietoa.fi.md: error: the Finnish text is pages/tietoa.md itself; move this "
+	  "text there" },
+	{ "translation with front matter", "pages/tietoa.sv.md", "---\ntitle: Om\n---\nText\n",
+	  "./pages/tietoa.sv.md:1:1: error: a translation has no front matter: its title goes in "
+	  "pages/tietoa.md's title (sv: ...); remove the '---' lines" },
+	{ "page name with a language of three letters", "pages/tietoa.swe.md", "# Om\n",
+	  "./pages/tietoa.swe.md: error: a page's file name is its address: use lower-case "
+	  "letters, digits and '-', like pages/tietoa.md (and pages/tietoa.sv.md for its "
+	  "Swedish text)" },
 	{ "stray YAML file", "status.yaml", "a: 1\n",
 	  "./status.yaml: error: unexpected YAML file; content lives in site.yaml, groups.yaml, "
 	  "regions.yaml, roadmap/<version>/ and status/<organisation>/ (all .yaml)" },
@@ -184,6 +200,27 @@ static const struct {
 	  "./status/alpha/2021-10.yaml:7:3: error: subtask 'ict-a-1-1' belongs to entity "
 	  "'ict-a', which does not apply to alpha; remove the line" },
 };
+
+/* pages/<slug>.<lang>.md is the page's body in that language. */
+static void
+test_page_text(void)
+{
+	tk_model *m = NULL;
+	const tk_page *pg;
+	int rc;
+	char *msg = load_case("pages/tietoa.sv.md", "\xef\xbb\xbf# Om tjänsten\n", &rc, &m);
+
+	tk_check("a Swedish text loads", rc == 0, msg);
+	pg = m && tk_model_npages(m) == 1 ? tk_model_page(m, 0) : NULL;
+	tk_check("it belongs to its page, once", pg && pg->ntexts == 1, NULL);
+	if (pg && pg->ntexts == 1) {
+		tk_check_str("its language", pg->texts[0].lang, "sv");
+		tk_check_str("its body, without the BOM", pg->texts[0].body, "# Om tjänsten\n");
+		tk_check_str("its file", pg->texts[0].path, "./pages/tietoa.sv.md");
+	}
+	tk_model_free(m);
+	free(msg);
+}
 
 static void
 test_fixture_loads(void)
@@ -242,6 +279,7 @@ main(void)
 	if (mkdtemp(root) == NULL)
 		return 3;
 	test_fixture_loads();
+	test_page_text();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *msg = load_case(cases[i].path, cases[i].content, &rc, NULL);
 
