@@ -71,6 +71,10 @@ done
 case " $ways " in *" plain "*)
 	suite "fuzz-corpus" sh tests/fuzz/run.sh regress ;;
 esac
+# The manual page against the program's commands, options and variables, once.
+case " $ways " in *" plain "*)
+	suite "manpage" env TK="$(pwd)/$B/tiekartta" sh tests/test_manpage.sh ;;
+esac
 # The site in a real browser (Chromium, axe-core, the Nu HTML Checker), once.
 case " $ways " in *" plain "*)
 	suite "browser" env TK="$(pwd)/$B/tiekartta" sh tests/browser/run.sh ;;
