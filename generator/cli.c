@@ -82,7 +82,7 @@ tk_cli_parse(tk_cli_opts *o, int argc, char **argv, const char *usage)
 			if (r < 0)
 				return TK_EXIT_USAGE;
 			if (o->nsnapshots == sizeof(o->snapshots) / sizeof(o->snapshots[0])) {
-				tk_cli_usage_error("too many --snapshots; give all or tags instead");
+				tk_cli_usage_error("too many --snapshots; give all, months or tags instead");
 				return TK_EXIT_USAGE;
 			}
 			o->snapshots[o->nsnapshots++] = snap;

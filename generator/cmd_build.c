@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "model.h"
@@ -32,11 +33,12 @@ static const char usage[] =
 	"                  the default theme installed with tiekartta)\n"
 	"  --out DIR       where the site goes (default output/site in the repository)\n"
 	"  --dump-data DIR also write each page's view data as JSON, DIR/<page>.json\n"
-	"  --snapshots all|tags|REV\n"
+	"  --snapshots all|months|tags|REV\n"
 	"                  also build the site as it stood at each commit of the\n"
-	"                  history that changed the content (all), at each tagged\n"
-	"                  commit (tags), or at REV, under versiot/<id>/, with a\n"
-	"                  list at versiot/; repeatable\n"
+	"                  history that changed the content (all), at the end of\n"
+	"                  each month (months: its last such commit, UTC), at each\n"
+	"                  tagged commit (tags), or at REV, under versiot/<id>/,\n"
+	"                  with a list at versiot/; repeatable\n"
 	"  -q, --quiet     print only problems\n"
 	"\n"
 	"Exit status: 0 built, 1 content errors, 2 usage, 3 internal or I/O.\n";
@@ -47,6 +49,18 @@ typedef struct {
 	long long time;
 	const char *subject;
 } snap;
+
+/* The calendar month (UTC) of a time, as year * 12 + month. */
+static long
+month_of(long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		return 0;
+	return (long)(tm.tm_year + 1900) * 12 + tm.tm_mon;
+}
 
 static int
 add_snap(snap **v, size_t *n, const char *id, const tk_history *h)
@@ -105,6 +119,22 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 			for (i = 0; h && i < tk_history_ncommits(h); i++)
 				if (i == 0 || tk_history_commit(h, i)->content_changed)
 					add_snap(&v, &n, tk_history_commit(h, i)->id, h);
+		} else if (strcmp(spec, "months") == 0) {
+			/* The last content commit of each month (UTC): the site as it
+			 * stood at the month's end, a dozen snapshots a year. */
+			const tk_hist_commit *last = NULL;
+
+			for (i = 0; h && i < tk_history_ncommits(h); i++) {
+				const tk_hist_commit *c = tk_history_commit(h, i);
+
+				if (!c->mainline || !(i == 0 || c->content_changed))
+					continue;
+				if (last && month_of(last->time) != month_of(c->time))
+					add_snap(&v, &n, last->id, h);
+				last = c;
+			}
+			if (last)
+				add_snap(&v, &n, last->id, h);
 		} else if (strcmp(spec, "tags") == 0) {
 			char **ids;
 			size_t nids;

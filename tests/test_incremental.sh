@@ -295,5 +295,17 @@ $TK build --repo "$R" --theme "$W/theme" --out "$W/snap2" --snapshots all >"$W/o
 # before (each a record of an existing month: 4, as above).
 check "a template edit: every snapshot is rendered again" [ "$(rendered)" = $((115 - 3 * 4)) ]
 
+# --snapshots months: the last content commit of each month (UTC). The 5
+# commits above are all of December 2021; one more in January.
+sed -i 's/^  htt-a-1-2: .*/  htt-a-1-2: valmis/' "$R/content/status/beta/2021-11.yaml"
+git -C "$R" add -A
+GIT_AUTHOR_DATE=2022-01-10T10:00:00Z GIT_COMMITTER_DATE=2022-01-10T10:00:00Z \
+	git -C "$R" commit -q -m "Beta: tammikuun korjaus"
+dec=$(git -C "$R" rev-parse --short=12 HEAD~1)
+jan=$(git -C "$R" rev-parse --short=12 HEAD)
+$TK build -q --repo "$R" --theme "$W/theme" --out "$W/snapm" --snapshots months 2>>"$W/err"
+check "snapshots months: December's last commit and January's, nothing else" \
+	[ "$(ls "$W/snapm/versiot" | grep -v index.html | tr '\n' ' ')" = "$(printf '%s\n' "$dec" "$jan" | sort | tr '\n' ' ')" ]
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
