@@ -1500,7 +1500,7 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 {
 	tk_model *m = xcalloc(1, sizeof(*m));
 	ctx c = { m, d, NULL, 0, 0 };
-	size_t i, n = tk_source_count(src), nroad = 0, nstat = 0;
+	size_t i, k, n = tk_source_count(src), nroad = 0, nstat = 0;
 	size_t *road = xcalloc(n + 1, sizeof(*road)), *stat = xcalloc(n + 1, sizeof(*stat));
 	long site = -1, groups = -1, regions = -1;
 	int commit_period = TK_PERIOD(2100, 12);
@@ -1570,33 +1570,26 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 		WITH_FILE(&c, src, (size_t)regions, root, load_regions(&c, root));
 	load_versions(&c, src, road, nroad);
 	load_records(&c, src, stat, nstat, commit_period);
-	for (i = 0; i < n; i++) {
-		const char *p = tk_source_file_at(src, i)->path;
-		char slug[80];
-		const char *lang;
+	/* The pages, then their translations, once every page they may belong
+	 * to is known. */
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < n; i++) {
+			const char *p = tk_source_file_at(src, i)->path;
+			char slug[80];
+			const char *lang;
 
-		if (strncmp(p, "pages/", 6) != 0 || !ends_with(p, ".md") || strlen(p) - 9 >= 80)
-			continue;
-		snprintf(slug, sizeof(slug), "%.*s", (int)(strlen(p) - 9), p + 6);
-		if (strchr(slug, '/') || !page_name(slug, &lang) || lang)
-			continue;
-		c.path = tk_source_file_at(src, i)->shown;
-		load_page(&c, src, i, slug);
-	}
-	/* Translations, once every page they may belong to is known. */
-	for (i = 0; i < n; i++) {
-		const char *p = tk_source_file_at(src, i)->path;
-		char slug[80];
-		const char *lang;
-
-		if (strncmp(p, "pages/", 6) != 0 || !ends_with(p, ".md") || strlen(p) - 9 >= 80)
-			continue;
-		snprintf(slug, sizeof(slug), "%.*s", (int)(strlen(p) - 9), p + 6);
-		if (strchr(slug, '/') || !page_name(slug, &lang) || lang == NULL)
-			continue;
-		c.path = tk_source_file_at(src, i)->shown;
-		load_page_text(&c, src, i, slug, lang);
-	}
+			if (strncmp(p, "pages/", 6) != 0 || !ends_with(p, ".md") ||
+			    strlen(p) - 9 >= sizeof(slug))
+				continue;
+			snprintf(slug, sizeof(slug), "%.*s", (int)(strlen(p) - 9), p + 6);
+			if (strchr(slug, '/') || !page_name(slug, &lang) || (lang != NULL) != k)
+				continue;
+			c.path = tk_source_file_at(src, i)->shown;
+			if (lang)
+				load_page_text(&c, src, i, slug, lang);
+			else
+				load_page(&c, src, i, slug);
+		}
 	if (m->records)
 		qsort(m->records, m->nrecords, sizeof(*m->records), cmp_record);
 	for (i = 0; i < m->nrecords; i++)
