@@ -155,17 +155,6 @@ tk_chart_lines(tk_buf *b, const char *id, const char *title, const char *desc,
 	tk_buf_puts(b, "</svg>\n");
 }
 
-/* Characters, not bytes: a label is UTF-8. */
-static size_t
-chars(const char *s, size_t n)
-{
-	size_t i, c = 0;
-
-	for (i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return c;
-}
-
 /* A tile's label in lines of at most TILE_LINE characters, broken after a
  * hyphen ("Pohjois-" / "Pohjanmaa") or at a space ("Södra" / "Österbotten"):
  * a tile is 76 px, and 10 px type is up to 7 px a character in common sans
@@ -175,7 +164,7 @@ enum { TILE_LINE = 10 };
 static void
 tile_line(tk_buf *b, const char *s, size_t n, int first, int cx)
 {
-	size_t len = chars(s, n);
+	size_t len = tk_utf8_chars(s, n);
 	int shrink = len > TILE_LINE;
 
 	if (!first || shrink) {
@@ -196,7 +185,7 @@ tile_line(tk_buf *b, const char *s, size_t n, int first, int cx)
 static void
 tile_label(tk_buf *b, const char *label, int cx)
 {
-	const char *line = label, *p = label;
+	const char *line = label, *p;
 	int first = 1;
 
 	while (*line) {
@@ -204,19 +193,19 @@ tile_label(tk_buf *b, const char *label, int cx)
 
 		for (p = line; *p; p++) {
 			const char *cut = *p == '-' ? p + 1 : *p == ' ' ? p : NULL;
+			int fits;
 
 			if (cut == NULL)
 				continue;
-			if (end && chars(line, (size_t)(cut - line)) > TILE_LINE)
-				break;
-			end = cut;
-			if (chars(line, (size_t)(cut - line)) > TILE_LINE)
+			fits = tk_utf8_chars(line, (size_t)(cut - line)) <= TILE_LINE;
+			if (fits || end == NULL)        /* a first word too long: alone */
+				end = cut;
+			if (!fits)
 				break;
 		}
-		if (*p == '\0' && chars(line, strlen(line)) <= TILE_LINE)
-			end = line + strlen(line);      /* the rest fits */
-		else if (end == NULL)
-			end = line + strlen(line);      /* one long word */
+		/* The rest fits, or is one long word. */
+		if (end == NULL || (*p == '\0' && tk_utf8_chars(line, strlen(line)) <= TILE_LINE))
+			end = line + strlen(line);
 		tile_line(b, line, (size_t)(end - line), first, cx);
 		first = 0;
 		line = end;

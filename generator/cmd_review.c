@@ -207,28 +207,21 @@ md_code(tk_buf *b, const char *s)
 		tk_buf_putc(b, '`');
 }
 
+static int
+width_of(const char *s)
+{
+	return (int)tk_utf8_chars(s, strlen(s));
+}
+
 /* Appends text padded with spaces to width characters (UTF-8 aware). */
 static void
 pad(tk_buf *b, const char *s, int width)
 {
-	int n = 0;
-	const char *p;
+	int n = width_of(s);
 
-	for (p = s; *p; p++)
-		n += ((unsigned char)*p & 0xc0) != 0x80;
 	tk_buf_puts(b, s);
 	for (; n < width; n++)
 		tk_buf_putc(b, ' ');
-}
-
-static int
-width_of(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
 }
 
 /* ---- the command line ---- */

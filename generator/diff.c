@@ -1743,12 +1743,7 @@ tk_diff_revisions(tk_value **out, const tk_model *old_model, const char *old_nam
 static size_t
 width(const char *s)
 {
-	size_t w = 0;
-
-	for (; s && *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
-	return w;
+	return s ? tk_utf8_chars(s, strlen(s)) : 0;
 }
 
 static void

@@ -209,6 +209,16 @@ out:
 	return rc;
 }
 
+size_t
+tk_utf8_chars(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
 int
 tk_utf8_valid(const char *str, size_t n, size_t *bad)
 {

@@ -40,6 +40,8 @@ int tk_read_file(char **out, size_t *len, const char *path);
 /* Is s[0..n) valid UTF-8 (no overlongs, no surrogates)? Returns 1, or 0 and
  * sets *bad to the offset of the first bad byte. */
 int tk_utf8_valid(const char *s, size_t n, size_t *bad);
+/* How many characters s[0..n) of UTF-8 holds (its lead bytes). */
+size_t tk_utf8_chars(const char *s, size_t n);
 
 
 
