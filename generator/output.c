@@ -17,18 +17,21 @@
 
 #define TK_OUT_DEPTH 16
 
+/* A set of paths holding its own copies (a strmap borrows its keys). */
+typedef struct {
+	tk_strmap *map;
+	char **keys;
+	size_t n, cap;
+} pathset;
+
 struct tk_out {
 	char *dir, *stage, *spare;
-	tk_strmap *made;        /* folders made in the stage (keys owned: made_keys) */
-	char **made_keys;
-	size_t nmade;
+	pathset made;           /* folders made in the stage by this process */
 	/* A recycled stage is the site before the last build (the spare): only
 	 * what differs is changed, and what this build did not produce is
-	 * removed before the swap. Paths produced: keys owned by prod_keys. */
+	 * removed before the swap. */
 	int recycled;
-	tk_strmap *produced;
-	char **prod_keys;
-	size_t nprod, capprod;
+	pathset produced;
 	tk_diag *d;
 	int has_old;            /* a previous site is there to keep files from */
 	/* TK_CHECKSTAT=minimal: a file is as a build left it when its size and
@@ -57,6 +60,39 @@ static void
 rm_rf(const char *path)
 {
 	nftw(path, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+pathset_has(const pathset *s, const char *path)
+{
+	return s->map && tk_strmap_get(s->map, path) != NULL;
+}
+
+static void
+pathset_add(pathset *s, const char *path)
+{
+	if (pathset_has(s, path))
+		return;
+	if (s->map == NULL)
+		s->map = tk_strmap_new();
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->keys = xrealloc(s->keys, s->cap * sizeof(*s->keys));
+	}
+	s->keys[s->n] = xstrdup(path);
+	tk_strmap_put(s->map, s->keys[s->n], s->keys[s->n]);
+	s->n++;
+}
+
+static void
+pathset_free(pathset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	tk_strmap_free(s->map);
 }
 
 static int
@@ -171,19 +207,8 @@ create_dst(const tk_out *o, const char *dst)
 static void
 produce(tk_out *o, const char *rel)
 {
-	if (!o->recycled)
-		return;
-	if (o->produced == NULL)
-		o->produced = tk_strmap_new();
-	if (tk_strmap_get(o->produced, rel) != NULL)
-		return;
-	if (o->nprod == o->capprod) {
-		o->capprod = o->capprod ? o->capprod * 2 : 1024;
-		o->prod_keys = xrealloc(o->prod_keys, o->capprod * sizeof(*o->prod_keys));
-	}
-	o->prod_keys[o->nprod] = xstrdup(rel);
-	tk_strmap_put(o->produced, o->prod_keys[o->nprod], o);
-	o->nprod++;
+	if (o->recycled)
+		pathset_add(&o->produced, rel);
 }
 
 /* Closes the previous site's folders kept open from depth k on. */
@@ -205,21 +230,16 @@ stage_dirs(tk_out *o, char *dst)
 {
 	char *p;
 
-	if (o->made == NULL)
-		o->made = tk_strmap_new();
 	for (p = dst + strlen(o->stage) + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (tk_strmap_get(o->made, dst) == NULL) {
+		if (!pathset_has(&o->made, dst)) {
 			if (mkdir(dst, 0755) != 0 && (errno != EEXIST || make_dir_over(o, dst) != 0)) {
 				*p = '/';
 				return -1;
 			}
-			o->made_keys = xrealloc(o->made_keys, (o->nmade + 1) * sizeof(*o->made_keys));
-			o->made_keys[o->nmade] = xstrdup(dst);
-			tk_strmap_put(o->made, o->made_keys[o->nmade], o);
-			o->nmade++;
+			pathset_add(&o->made, dst);
 		}
 		*p = '/';
 	}
@@ -229,19 +249,11 @@ stage_dirs(tk_out *o, char *dst)
 static void
 out_free(tk_out *o)
 {
-	size_t i;
-
-	for (i = 0; i < o->nmade; i++)
-		free(o->made_keys[i]);
-	free(o->made_keys);
-	tk_strmap_free(o->made);
+	pathset_free(&o->made);
 	old_close(o, 0);
 	if (o->old_root >= 0)
 		close(o->old_root);
-	for (i = 0; i < o->nprod; i++)
-		free(o->prod_keys[i]);
-	free(o->prod_keys);
-	tk_strmap_free(o->produced);
+	pathset_free(&o->produced);
 	free(o->spare);
 	free(o->stage);
 	free(o->dir);
@@ -317,14 +329,17 @@ tk_out_begin(tk_out **out, const char *dir, tk_diag *d)
 	o->dir = xstrdup(dir);
 	for (n = strlen(o->dir); n > 1 && o->dir[n - 1] == '/'; n--)
 		o->dir[n - 1] = '\0';
-	o->has_old = lstat(o->dir, &st) == 0 && S_ISDIR(st.st_mode);
+	o->old_root = -1;
 	o->minimal = getenv("TK_CHECKSTAT") && strcmp(getenv("TK_CHECKSTAT"), "minimal") == 0;
-	o->old_root = o->has_old ? open(o->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) : -1;
-	if (lstat(o->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		tk_diag_error(d, o->dir, 0, 0, "the output path exists and is not a folder%s; "
-		    "remove it or choose another --out",
-		    S_ISLNK(st.st_mode) ? " (a symbolic link is not followed)" : "");
-		goto fail;
+	if (lstat(o->dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			tk_diag_error(d, o->dir, 0, 0, "the output path exists and is not a "
+			    "folder%s; remove it or choose another --out",
+			    S_ISLNK(st.st_mode) ? " (a symbolic link is not followed)" : "");
+			goto fail;
+		}
+		o->has_old = 1;         /* a previous site to keep files from */
+		o->old_root = open(o->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 	}
 	o->stage = xasprintf("%s.tmp-%ld", o->dir, (long)getpid());
 	o->spare = xasprintf("%s%s", o->dir, TK_OUT_SPARE_SUFFIX);
@@ -602,7 +617,7 @@ prune(tk_out *o, int dfd, tk_buf *rel)
 				stay++;
 			else if (unlinkat(dirfd(dp), de->d_name, AT_REMOVEDIR) != 0)
 				rc = -1;
-		} else if (tk_strmap_get(o->produced, rel->data) != NULL) {
+		} else if (pathset_has(&o->produced, rel->data)) {
 			stay++;
 		} else if (unlinkat(dirfd(dp), de->d_name, 0) != 0) {
 			rc = -1;
@@ -625,8 +640,6 @@ tk_out_commit(tk_out *o)
 		tk_buf rel = TK_BUF_INIT;
 		int dfd = open(o->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 
-		if (o->produced == NULL)
-			o->produced = tk_strmap_new();
 		if (dfd < 0 || prune(o, dfd, &rel) < 0) {
 			tk_diag_error(o->d, o->stage, 0, 0, "cannot remove what the previous site "
 			    "had and this one does not: %s; check the permissions of the staging folder",
@@ -703,8 +716,8 @@ tk_out_send_paths(const tk_out *o, int fd)
 {
 	size_t i;
 
-	for (i = 0; i < o->nprod; i++)
-		if (write_all(fd, o->prod_keys[i], strlen(o->prod_keys[i]) + 1) != 0)
+	for (i = 0; i < o->produced.n; i++)
+		if (write_all(fd, o->produced.keys[i], strlen(o->produced.keys[i]) + 1) != 0)
 			return -1;
 	return 0;
 }
