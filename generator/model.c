@@ -1155,6 +1155,14 @@ locate(const char *buf, size_t off, int *line, int *col)
 	}
 }
 
+/* Does the text open with a front matter's '---' line? */
+static int
+front_matter(const char *buf, size_t len)
+{
+	return (len >= 4 && memcmp(buf, "---\n", 4) == 0) ||
+	    (len >= 5 && memcmp(buf, "---\r\n", 5) == 0);
+}
+
 /* A text file's bytes without a BOM, checked for UTF-8 and NUL bytes. */
 static int
 read_text(ctx *c, tk_source *src, size_t fi, const char **buf, size_t *len)
@@ -1220,7 +1228,7 @@ load_page_text(ctx *c, tk_source *src, size_t fi, const char *slug, const char *
 	}
 	if (read_text(c, src, fi, &buf, &len) < 0)
 		return;
-	if ((len >= 4 && memcmp(buf, "---\n", 4) == 0) || (len >= 5 && memcmp(buf, "---\r\n", 5) == 0)) {
+	if (front_matter(buf, len)) {
 		tk_diag_error(c->d, c->path, 1, 1, "a translation has no front matter: its "
 		    "title goes in pages/%s.md's title (%s: ...); remove the '---' lines", slug, lang);
 		c->errors++;
@@ -1253,8 +1261,7 @@ load_page(ctx *c, tk_source *src, size_t fi, const char *slug)
 	pg = tk_arena_alloc(m->arena, sizeof(*pg));
 	pg->slug = tk_arena_strdup(m->arena, slug);
 	pg->path = tk_arena_strdup(m->arena, f->shown);
-	if (!((len >= 4 && memcmp(buf, "---\n", 4) == 0) ||
-	    (len >= 5 && memcmp(buf, "---\r\n", 5) == 0))) {
+	if (!front_matter(buf, len)) {
 		tk_diag_error(c->d, c->path, 1, 1, "a page starts with front matter between "
 		    "'---' lines, with at least a title; add it");
 		c->errors++;
