@@ -24,29 +24,56 @@ parts(const tk_counts *c, int k, int *num, int *den)
 	}
 }
 
-static tk_value *
-counts_value(const tk_counts *c)
+/* Appends sep "key":n, or null for a negative n that may be one. */
+static void
+json_int(tk_buf *out, char sep, const char *key, int n, int nullable)
 {
-	tk_value *x = tk_value_map();
-	int k, num, den, pct;
+	tk_buf_putc(out, sep);
+	tk_buf_putc(out, '"');
+	tk_buf_puts(out, key);
+	tk_buf_puts(out, "\":");
+	if (nullable && n < 0)
+		tk_buf_puts(out, "null");
+	else
+		tk_value_put_num(out, n);
+}
+
+/* One counts object. Written directly, not through a value tree: the tree
+ * was most of the export's time (a tenth of a no-op rebuild at 10x). */
+static void
+json_counts(tk_buf *out, const tk_counts *c)
+{
+	int k, num, den;
 
 	for (k = 0; k < 4; k++) {
 		parts(c, k, &num, &den);
-		pct = tk_fig_pct(num, den);
-		tk_value_map_set(x, measures[k], pct < 0 ? tk_value_null() : tk_value_num(pct));
+		json_int(out, k ? ',' : '{', measures[k], tk_fig_pct(num, den), 1);
 	}
-	tk_value_map_set(x, "tracked", tk_value_num(c->tracked));
-	tk_value_map_set(x, "done", tk_value_num(c->done));
-	tk_value_map_set(x, "under_way", tk_value_num(c->under_way));
-	tk_value_map_set(x, "on_schedule", tk_value_num(c->on_schedule));
-	tk_value_map_set(x, "late", tk_value_num(c->late));
-	tk_value_map_set(x, "not_started", tk_value_num(c->not_started));
-	tk_value_map_set(x, "unreported", tk_value_num(c->unreported));
-	tk_value_map_set(x, "not_applicable", tk_value_num(c->not_applicable));
-	tk_value_map_set(x, "due", tk_value_num(c->due));
-	tk_value_map_set(x, "due_progressing", tk_value_num(c->due_progressing));
-	tk_value_map_set(x, "overdue", tk_value_num(c->overdue));
-	return x;
+	json_int(out, ',', "tracked", c->tracked, 0);
+	json_int(out, ',', "done", c->done, 0);
+	json_int(out, ',', "under_way", c->under_way, 0);
+	json_int(out, ',', "on_schedule", c->on_schedule, 0);
+	json_int(out, ',', "late", c->late, 0);
+	json_int(out, ',', "not_started", c->not_started, 0);
+	json_int(out, ',', "unreported", c->unreported, 0);
+	json_int(out, ',', "not_applicable", c->not_applicable, 0);
+	json_int(out, ',', "due", c->due, 0);
+	json_int(out, ',', "due_progressing", c->due_progressing, 0);
+	json_int(out, ',', "overdue", c->overdue, 0);
+	tk_buf_putc(out, '}');
+}
+
+/* Room for tk_fig_count_all's counts of any record of m. */
+static void
+counts_alloc(const tk_model *m, tk_counts **groups, tk_counts **ents)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < tk_model_nversions(m); i++)
+		if (tk_model_version(m, i)->nentities > n)
+			n = tk_model_version(m, i)->nentities;
+	*groups = xcalloc(tk_model_ngroups(m) + 1, sizeof(**groups));
+	*ents = xcalloc(n + 1, sizeof(**ents));
 }
 
 static void
@@ -59,23 +86,23 @@ period_str(char *buf, size_t n, int p)
 static void
 json_str(tk_buf *out, const char *s)
 {
-	tk_value *v = s ? tk_value_str(s) : tk_value_null();
-
-	tk_value_write_json(out, v, 0);
-	tk_value_free(v);
+	if (s)
+		tk_value_put_json_str(out, s, strlen(s));
+	else
+		tk_buf_puts(out, "null");
 }
 
-/* Written record by record, each through one arena reset after it: the
- * whole tree of a large site would take more memory than the pages. The
- * bytes are those of the tree written at once, compact. */
+/* Written straight into out, compact, keys in a fixed order: the same
+ * bytes as the value tree this replaced, at a fifth of the cost. */
 void
 tk_export_json(tk_buf *out, const tk_model *m)
 {
-	tk_value_arena *arena = tk_value_arena_new(), *prev;
 	const tk_region *cur = NULL;
-	tk_counts c;
+	tk_counts all, *groups, *ents;
 	size_t i, g, e;
 	char buf[16];
+
+	counts_alloc(m, &groups, &ents);
 
 	tk_buf_puts(out, "{\"commit\":");
 	json_str(out, tk_model_commit(m));
@@ -88,7 +115,7 @@ tk_export_json(tk_buf *out, const tk_model *m)
 	tk_buf_puts(out, ",\"organisations\":[");
 	for (i = 0; i < tk_model_nrecords(m); i++) {
 		const tk_record *rec = tk_model_record(m, i);
-		tk_value *r, *gs, *es;
+		char sep = '{';
 
 		if (rec->region != cur) {
 			if (cur)
@@ -101,37 +128,42 @@ tk_export_json(tk_buf *out, const tk_model *m)
 			tk_buf_puts(out, ",\"records\":[");
 		} else
 			tk_buf_putc(out, ',');
-		prev = tk_value_arena_use(arena);
-		r = tk_value_map();
 		period_str(buf, sizeof(buf), rec->period);
-		tk_value_map_set(r, "month", tk_value_str(buf));
-		tk_value_map_set(r, "roadmap", tk_value_str(rec->version->id));
-		tk_value_map_set(r, "red_flag", tk_value_bool(rec->red_flag));
-		tk_value_map_set(r, "source", tk_value_str(rec->path));
-		tk_fig_count(&c, rec, NULL, NULL);
-		tk_value_map_set(r, "overall", counts_value(&c));
-		gs = tk_value_map();
-		tk_value_map_set(r, "groups", gs);
-		for (g = 0; g < tk_model_ngroups(m); g++) {
-			tk_fig_count(&c, rec, tk_model_group(m, g), NULL);
-			tk_value_map_set(gs, tk_model_group(m, g)->id, counts_value(&c));
+		tk_buf_puts(out, "{\"month\":");
+		json_str(out, buf);
+		tk_buf_puts(out, ",\"roadmap\":");
+		json_str(out, rec->version->id);
+		tk_buf_puts(out, rec->red_flag ? ",\"red_flag\":true" : ",\"red_flag\":false");
+		tk_buf_puts(out, ",\"source\":");
+		json_str(out, rec->path);
+		tk_fig_count_all(m, rec, &all, groups, ents);
+		tk_buf_puts(out, ",\"overall\":");
+		json_counts(out, &all);
+		tk_buf_puts(out, ",\"groups\":");
+		for (g = 0; g < tk_model_ngroups(m); g++, sep = ',') {
+			tk_buf_putc(out, sep);
+			json_str(out, tk_model_group(m, g)->id);
+			tk_buf_putc(out, ':');
+			json_counts(out, &groups[g]);
 		}
-		es = tk_value_map();
-		tk_value_map_set(r, "entities", es);
-		for (e = 0; e < rec->version->nentities; e++) {
+		tk_buf_puts(out, sep == '{' ? "{}" : "}");
+		tk_buf_puts(out, ",\"entities\":");
+		for (e = 0, sep = '{'; e < rec->version->nentities; e++) {
 			const tk_entity *ent = rec->version->entities[e];
 
 			if (!tk_entity_applies(ent, rec->region))
 				continue;
-			tk_fig_count(&c, rec, NULL, ent);
-			tk_value_map_set(es, ent->id, counts_value(&c));
+			tk_buf_putc(out, sep);
+			sep = ',';
+			json_str(out, ent->id);
+			tk_buf_putc(out, ':');
+			json_counts(out, &ents[e]);
 		}
-		tk_value_arena_use(prev);
-		tk_value_write_json(out, r, 0);
-		tk_value_arena_reset(arena);
+		tk_buf_puts(out, sep == '{' ? "{}}" : "}}");
 	}
 	tk_buf_puts(out, cur ? "]}]}" : "]}");
-	tk_value_arena_free(arena);
+	free(groups);
+	free(ents);
 }
 
 static void
@@ -174,30 +206,31 @@ void
 tk_export_csv(tk_buf *out, const tk_model *m)
 {
 	size_t i, g, e;
-	tk_counts c;
+	tk_counts all, *groups, *ents;
 
+	counts_alloc(m, &groups, &ents);
 	tk_buf_puts(out, "organisation,group,entity,month,roadmap,measure,value,numerator,"
 	    "denominator\r\n");
 	for (i = 0; i < tk_model_nrecords(m); i++) {
 		const tk_record *rec = tk_model_record(m, i);
 
-		tk_fig_count(&c, rec, NULL, NULL);
-		csv_rows(out, rec, "", "", &c);
+		tk_fig_count_all(m, rec, &all, groups, ents);
+		csv_rows(out, rec, "", "", &all);
 		for (g = 0; g < tk_model_ngroups(m); g++) {
 			const tk_group *grp = tk_model_group(m, g);
 
-			tk_fig_count(&c, rec, grp, NULL);
-			csv_rows(out, rec, grp->id, "", &c);
+			csv_rows(out, rec, grp->id, "", &groups[g]);
 			for (e = 0; e < rec->version->nentities; e++) {
 				const tk_entity *ent = rec->version->entities[e];
 
 				if (ent->group != grp || !tk_entity_applies(ent, rec->region))
 					continue;
-				tk_fig_count(&c, rec, NULL, ent);
-				csv_rows(out, rec, grp->id, ent->id, &c);
+				csv_rows(out, rec, grp->id, ent->id, &ents[e]);
 			}
 		}
 	}
+	free(groups);
+	free(ents);
 }
 
 static void

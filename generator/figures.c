@@ -12,12 +12,79 @@ tk_fig_quarter_of(int period)
 	return period / 3;      /* y*12+m-1 over 3 is y*4+q-1 */
 }
 
+/* The first of rec's reports (from r on) at or after ent's first subtask.
+ * Reports are sorted in roadmap order, so a search, not a walk: counting
+ * one entity of a record costs its own subtasks, not all before it. */
+static size_t
+first_report(const tk_record *rec, const tk_entity *ent, size_t r)
+{
+	size_t t, hi = rec->nreports, first;
+
+	for (t = 0; t < ent->ntasks && ent->tasks[t].nsubtasks == 0; t++)
+		;
+	if (t == ent->ntasks)
+		return r;
+	first = ent->tasks[t].subtasks[0].index;
+	while (r < hi) {
+		size_t mid = r + (hi - r) / 2;
+
+		if (rec->reports[mid].subtask->index < first)
+			r = mid + 1;
+		else
+			hi = mid;
+	}
+	return r;
+}
+
+/* Adds the tracked subtasks of one entity of rec's version to out. */
+static void
+count_entity(tk_counts *out, const tk_record *rec, const tk_entity *ent)
+{
+	int q = tk_fig_quarter_of(rec->period);
+	size_t t, s, r = first_report(rec, ent, 0);
+
+	for (t = 0; t < ent->ntasks; t++) {
+		for (s = 0; s < ent->tasks[t].nsubtasks; s++) {
+			const tk_subtask *st = &ent->tasks[t].subtasks[s];
+			tk_state state = TK_STATE_NONE;
+
+			if (!st->critical)
+				continue;
+			/* Reports are sorted in roadmap order: walk along. */
+			while (r < rec->nreports && rec->reports[r].subtask->index < st->index)
+				r++;
+			if (r < rec->nreports && rec->reports[r].subtask == st)
+				state = rec->reports[r].state;
+			if (state == TK_STATE_NA) {
+				out->not_applicable++;
+				continue;
+			}
+			out->tracked++;
+			switch (state) {
+			case TK_STATE_DONE: out->done++; break;
+			case TK_STATE_UNDER_WAY: out->under_way++; break;
+			case TK_STATE_ON_SCHEDULE: out->on_schedule++; break;
+			case TK_STATE_LATE: out->late++; break;
+			case TK_STATE_NONE: out->unreported++; out->not_started++; break;
+			default: out->not_started++; break;
+			}
+			if (st->due <= q) {
+				out->due++;
+				if (state == TK_STATE_DONE || state == TK_STATE_UNDER_WAY ||
+				    state == TK_STATE_ON_SCHEDULE)
+					out->due_progressing++;
+			}
+			if (st->due < q && state != TK_STATE_DONE)
+				out->overdue++;
+		}
+	}
+}
+
 void
 tk_fig_count(tk_counts *out, const tk_record *rec, const tk_group *g, const tk_entity *e)
 {
 	const tk_version *v = rec->version;
-	int q = tk_fig_quarter_of(rec->period);
-	size_t i, t, s, r = 0;
+	size_t i;
 
 	*out = (tk_counts){ 0 };
 	if (v == NULL)
@@ -28,41 +95,33 @@ tk_fig_count(tk_counts *out, const tk_record *rec, const tk_group *g, const tk_e
 		if ((g && ent->group != g) || (e && ent != e) ||
 		    !tk_entity_applies(ent, rec->region))
 			continue;
-		for (t = 0; t < ent->ntasks; t++) {
-			for (s = 0; s < ent->tasks[t].nsubtasks; s++) {
-				const tk_subtask *st = &ent->tasks[t].subtasks[s];
-				tk_state state = TK_STATE_NONE;
+		count_entity(out, rec, ent);
+	}
+}
 
-				if (!st->critical)
-					continue;
-				/* Reports are sorted in roadmap order: walk along. */
-				while (r < rec->nreports && rec->reports[r].subtask->index < st->index)
-					r++;
-				if (r < rec->nreports && rec->reports[r].subtask == st)
-					state = rec->reports[r].state;
-				if (state == TK_STATE_NA) {
-					out->not_applicable++;
-					continue;
-				}
-				out->tracked++;
-				switch (state) {
-				case TK_STATE_DONE: out->done++; break;
-				case TK_STATE_UNDER_WAY: out->under_way++; break;
-				case TK_STATE_ON_SCHEDULE: out->on_schedule++; break;
-				case TK_STATE_LATE: out->late++; break;
-				case TK_STATE_NONE: out->unreported++; out->not_started++; break;
-				default: out->not_started++; break;
-				}
-				if (st->due <= q) {
-					out->due++;
-					if (state == TK_STATE_DONE || state == TK_STATE_UNDER_WAY ||
-					    state == TK_STATE_ON_SCHEDULE)
-						out->due_progressing++;
-				}
-				if (st->due < q && state != TK_STATE_DONE)
-					out->overdue++;
-			}
+void
+tk_fig_count_all(const tk_model *m, const tk_record *rec, tk_counts *overall,
+    tk_counts *groups, tk_counts *ents)
+{
+	const tk_version *v = rec->version;
+	size_t i, ng = tk_model_ngroups(m);
+	tk_counts c;
+
+	*overall = (tk_counts){ 0 };
+	for (i = 0; i < ng; i++)
+		groups[i] = (tk_counts){ 0 };
+	for (i = 0; v && i < v->nentities; i++) {
+		const tk_entity *ent = v->entities[i];
+
+		c = (tk_counts){ 0 };
+		if (tk_entity_applies(ent, rec->region)) {
+			count_entity(&c, rec, ent);
+			tk_fig_add(overall, &c);
+			if (ent->group)
+				tk_fig_add(&groups[ent->group->index], &c);
 		}
+		if (ents)
+			ents[i] = c;
 	}
 }
 
@@ -142,14 +201,18 @@ tk_fig_table(const tk_model *m)
 {
 	size_t ng = tk_model_ngroups(m), n = tk_model_nrecords(m), i, g;
 	tk_measure *t = xcalloc(n * (ng + 1) + 1, sizeof(*t));
+	tk_counts *groups = xcalloc(ng + 1, sizeof(*groups));
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		tk_measure *row = &t[i * (ng + 1)];
+
+		tk_fig_count_all(m, tk_model_record(m, i), &row[ng].c, groups, NULL);
 		for (g = 0; g <= ng; g++) {
-			tk_measure *x = &t[i * (ng + 1) + g];
-
-			tk_fig_count(&x->c, tk_model_record(m, i), g < ng ? tk_model_group(m, g) :
-			    NULL, NULL);
-			tk_fig_measure(x);
+			if (g < ng)
+				row[g].c = groups[g];
+			tk_fig_measure(&row[g]);
 		}
+	}
+	free(groups);
 	return t;
 }

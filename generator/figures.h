@@ -36,6 +36,13 @@ typedef struct {
  * all). */
 void tk_fig_count(tk_counts *out, const tk_record *rec, const tk_group *g,
     const tk_entity *e);
+/* All of rec's counts in one pass: overall, per group of m (groups has
+ * ngroups entries, by tk_group.index) and, unless ents is NULL, per entity
+ * of rec's version (ents has nentities entries; zero for an entity that
+ * does not apply to the organisation). The same figures as tk_fig_count
+ * for each, at the cost of one. */
+void tk_fig_count_all(const tk_model *m, const tk_record *rec, tk_counts *overall,
+    tk_counts *groups, tk_counts *ents);
 /* Adds b's counts to a (for national sums). */
 void tk_fig_add(tk_counts *a, const tk_counts *b);
 /* Fills the percentages of m from m->c. */

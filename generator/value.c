@@ -623,8 +623,8 @@ tk_value_put_num(tk_buf *b, double d)
 	tk_buf_puts(b, tmp);
 }
 
-static void
-put_json_str(tk_buf *b, const char *s, size_t n)
+void
+tk_value_put_json_str(tk_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i = 0, start = 0, bad;
@@ -712,7 +712,7 @@ write_json(tk_buf *b, const tk_value *v, int pretty, int depth)
 			tk_value_put_num(b, v->u.num);
 		break;
 	case TK_VALUE_STR:
-		put_json_str(b, v->u.str.s, v->u.str.len);
+		tk_value_put_json_str(b, v->u.str.s, v->u.str.len);
 		break;
 	case TK_VALUE_LIST:
 		tk_buf_putc(b, '[');
@@ -732,7 +732,7 @@ write_json(tk_buf *b, const tk_value *v, int pretty, int depth)
 			if (i)
 				tk_buf_putc(b, ',');
 			newline(b, pretty, depth + 1);
-			put_json_str(b, v->u.map.e[i].key, v->u.map.e[i].klen);
+			tk_value_put_json_str(b, v->u.map.e[i].key, v->u.map.e[i].klen);
 			tk_buf_puts(b, pretty ? ": " : ":");
 			write_json(b, v->u.map.e[i].v, pretty, depth + 1);
 		}

@@ -91,6 +91,9 @@ const tk_value *tk_value_map_at(const tk_value *map, size_t i);
  * infinities as "nan", "inf", "-inf". */
 void tk_value_put_num(tk_buf *b, double d);
 
+/* Appends the n bytes at s as a JSON string, escaped as below. */
+void tk_value_put_json_str(tk_buf *b, const char *s, size_t n);
+
 /* Appends v as JSON: keys in insertion order, numbers as tk_value_put_num
  * (NaN and the infinities as null), strings escaped (control characters
  * as \uXXXX or their short forms, invalid UTF-8 as U+FFFD). pretty indents

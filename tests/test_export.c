@@ -13,7 +13,7 @@ int
 main(void)
 {
 	tk_diag *d = tk_diag_new(stderr);
-	tk_source_opts so = { "tests/fixtures/small", NULL, ".", 0 };
+	tk_source_opts so = { .repo = "tests/fixtures/small", .content = "." };
 	tk_source *src = NULL;
 	tk_model *m = NULL;
 	tk_buf b = TK_BUF_INIT;

@@ -34,11 +34,59 @@ measure(const tk_model *m, const char *region, int period, int group)
 	return x;
 }
 
+static int
+same_counts(const tk_counts *a, const tk_counts *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+/* tk_fig_count_all, one pass per record, against tk_fig_count for each
+ * group and entity, over every record of the bundled content (five groups,
+ * thirty entities, some that apply to some organisations only). */
+static void
+test_count_all(tk_diag *d)
+{
+	tk_source_opts so = { .repo = ".", .content = "content" };
+	tk_source *src = NULL;
+	tk_model *m = NULL;
+	tk_counts all, one, groups[16], ents[64];
+	size_t i, g, e, n = 0, bad = 0;
+
+	if (tk_source_open(&src, &so, d) < 0 || tk_model_load(&m, src, NULL, d) < 0 ||
+	    tk_model_ngroups(m) > 16) {
+		tk_check("bundled content loads", 0, NULL);
+		goto out;
+	}
+	for (i = 0; i < tk_model_nrecords(m); i++) {
+		const tk_record *r = tk_model_record(m, i);
+
+		if (r->version->nentities > 64)
+			break;
+		tk_fig_count_all(m, r, &all, groups, ents);
+		tk_fig_count(&one, r, NULL, NULL);
+		bad += !same_counts(&all, &one);
+		for (g = 0; g < tk_model_ngroups(m); g++) {
+			tk_fig_count(&one, r, tk_model_group(m, g), NULL);
+			bad += !same_counts(&groups[g], &one);
+		}
+		for (e = 0; e < r->version->nentities; e++) {
+			tk_fig_count(&one, r, NULL, r->version->entities[e]);
+			bad += !same_counts(&ents[e], &one);
+			n++;
+		}
+	}
+	tk_check("counted in one pass: the same as one by one, for every record",
+	    i == tk_model_nrecords(m) && n > 10000 && bad == 0, NULL);
+out:
+	tk_model_free(m);
+	tk_source_free(src);
+}
+
 int
 main(void)
 {
 	tk_diag *d = tk_diag_new(stderr);
-	tk_source_opts so = { "tests/fixtures/small", NULL, ".", 0 };
+	tk_source_opts so = { .repo = "tests/fixtures/small", .content = "." };
 	tk_source *src = NULL;
 	tk_model *m = NULL;
 	tk_measure x;
@@ -96,6 +144,7 @@ main(void)
 	tk_check("alpha 11/2021 ICT: unreported counts as not started",
 	    x.c.tracked == 1 && x.c.unreported == 1 && x.c.not_started == 1 && x.valmis == 0,
 	    NULL);
+	test_count_all(d);
 out:
 	tk_model_free(m);
 	tk_source_free(src);
