@@ -16,6 +16,7 @@ typedef struct node {
 	size_t weight;          /* nodes in this subtree, counting alias expansions */
 	int height;             /* levels in this subtree, 1 for a scalar */
 	int open;               /* a collection whose end has not come yet */
+	size_t saved;           /* while saving: its index + 1 */
 	size_t cap;
 	struct node *next_alloc;
 } node;
@@ -31,6 +32,8 @@ struct tk_ydoc {
 	node *root;
 	node *allocs;
 	anchor *anchors;
+	void *block;            /* a restored document's nodes, kids and strings */
+	size_t nblock;          /* its nodes */
 };
 
 enum { DEFAULT_MAX_BYTES = 4 << 20, DEFAULT_MAX_DEPTH = 64, DEFAULT_MAX_NODES = 1000000 };
@@ -84,6 +87,7 @@ tk_yaml_free(tk_ydoc *doc)
 		free(a->name);
 		free(a);
 	}
+	free(doc->block);
 	free(doc->path);
 	free(doc);
 }
@@ -397,6 +401,217 @@ out:
 	free(stack);
 	tk_yaml_free(doc);
 	return rc;
+}
+
+/* ---- saved documents ----
+ *
+ * Nodes in post-order, so every child comes before its parent and a node
+ * that aliases share is written once: a collection names its children by
+ * their index. Numbers are unsigned LEB128 (7 bits a byte, low first).
+ * Header: node count, child count, string bytes (each string with its
+ * NUL), root index + 1 (0: an empty document). Node: a byte of kind,
+ * quoted (4) and tagged (8); line; col; then a scalar's length and bytes,
+ * a tag's length and bytes, a collection's child count and indices. */
+
+static void
+put_num(tk_buf *b, size_t v)
+{
+	char x[10];
+	size_t n = 0;
+
+	do {
+		x[n++] = (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	tk_buf_put(b, x, n);
+}
+
+/* Reads a number below 2^31; -1 when it is cut short or larger. */
+static int
+get_num(const unsigned char **p, const unsigned char *end, size_t *v)
+{
+	size_t x = 0;
+	int shift;
+
+	for (shift = 0; shift < 35 && *p < end; shift += 7) {
+		unsigned char c = *(*p)++;
+
+		x |= (size_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			if (x > 0x7fffffff)
+				return -1;
+			*v = x;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+typedef struct {
+	tk_buf *out;
+	size_t n, kids, bytes;
+} saver;
+
+/* Writes n's subtree unless written already; n->saved is its index + 1. */
+static size_t
+save_node(saver *sv, node *n)
+{
+	size_t i, *idx, tlen = n->pub.tag ? strlen(n->pub.tag) : 0;
+
+	if (n->saved)
+		return n->saved - 1;
+	idx = xcalloc(n->pub.n + 1, sizeof(*idx));
+	for (i = 0; i < n->pub.n; i++)
+		idx[i] = save_node(sv, (node *)n->pub.kids[i]);
+	tk_buf_putc(sv->out, (char)(n->pub.kind | (n->pub.quoted ? 4 : 0) |
+	    (n->pub.tag ? 8 : 0)));
+	put_num(sv->out, (size_t)n->pub.line);
+	put_num(sv->out, (size_t)n->pub.col);
+	if (n->pub.kind == TK_YAML_SCALAR) {
+		put_num(sv->out, n->pub.len);
+		tk_buf_put(sv->out, n->pub.str, n->pub.len);
+		sv->bytes += n->pub.len + 1;
+	}
+	if (n->pub.tag) {
+		put_num(sv->out, tlen);
+		tk_buf_put(sv->out, n->pub.tag, tlen);
+		sv->bytes += tlen + 1;
+	}
+	if (n->pub.kind != TK_YAML_SCALAR) {
+		put_num(sv->out, n->pub.n);
+		for (i = 0; i < n->pub.n; i++)
+			put_num(sv->out, idx[i]);
+		sv->kids += n->pub.n;
+	}
+	free(idx);
+	n->saved = ++sv->n;
+	return n->saved - 1;
+}
+
+static void
+unmark(tk_ydoc *doc)
+{
+	node *n;
+	size_t i;
+
+	for (n = doc->allocs; n; n = n->next_alloc)
+		n->saved = 0;
+	for (i = 0; i < doc->nblock; i++)
+		((node *)doc->block)[i].saved = 0;
+}
+
+void
+tk_yaml_save(tk_buf *out, tk_ydoc *doc)
+{
+	tk_buf body = TK_BUF_INIT;
+	saver sv = { &body, 0, 0, 0 };
+	size_t root = 0;
+
+	unmark(doc);
+	if (doc->root)
+		root = save_node(&sv, doc->root) + 1;
+	unmark(doc);
+	put_num(out, sv.n);
+	put_num(out, sv.kids);
+	put_num(out, sv.bytes);
+	put_num(out, root);
+	tk_buf_put(out, body.data ? body.data : "", body.len);
+	tk_buf_free(&body);
+}
+
+/* A saved string (a scalar's text or a tag): its length, its bytes, and
+ * room for them and a NUL among the nb string bytes from *b on. */
+static const char *
+restore_str(const unsigned char **p, const unsigned char *end, char *bytes, size_t nb,
+    size_t *b, size_t *len)
+{
+	size_t l;
+
+	if (get_num(p, end, &l) < 0 || l >= nb - *b || (size_t)(end - *p) < l ||
+	    memchr(*p, 0, l))
+		return NULL;
+	memcpy(bytes + *b, *p, l);
+	bytes[*b + l] = '\0';
+	*p += l;
+	*b += l + 1;
+	*len = l;
+	return bytes + *b - l - 1;
+}
+
+int
+tk_yaml_restore(tk_ydoc **out, const char *path, const void *data, size_t len)
+{
+	const unsigned char *p = data, *end = p + len;
+	size_t nn, nk, nb, root, i, j, l, k = 0, b = 0;
+	tk_ydoc *doc;
+	node *nodes;
+	tk_ynode **kids;
+	char *bytes;
+
+	*out = NULL;
+	if (get_num(&p, end, &nn) < 0 || get_num(&p, end, &nk) < 0 ||
+	    get_num(&p, end, &nb) < 0 || get_num(&p, end, &root) < 0)
+		return -1;
+	/* A node takes 3 bytes or more, a child 1, a string's byte 1: counts
+	 * the data cannot hold are refused before anything is allocated. */
+	if (nn > len / 3 || nk > len || nb > len + nn || root > nn || (root == 0) != (nn == 0))
+		return -1;
+	doc = xcalloc(1, sizeof(*doc));
+	doc->path = xstrdup(path);
+	doc->block = xcalloc(1, nn * sizeof(node) + nk * sizeof(tk_ynode *) + nb + 1);
+	doc->nblock = nn;
+	nodes = doc->block;
+	kids = (tk_ynode **)(void *)(nodes + nn);
+	bytes = (char *)(kids + nk);
+	for (i = 0; i < nn; i++) {
+		node *n = &nodes[i];
+		size_t line, col, c;
+		unsigned char flags;
+
+		if (p == end || (flags = *p++) > 15 || (flags & 3) > TK_YAML_MAP ||
+		    get_num(&p, end, &line) < 0 || get_num(&p, end, &col) < 0 ||
+		    line < 1 || col < 1)
+			goto bad;
+		n->pub.kind = (tk_yaml_kind)(flags & 3);
+		n->pub.quoted = (flags & 4) != 0;
+		n->pub.line = (int)line;
+		n->pub.col = (int)col;
+		n->weight = 1;
+		n->height = 1;
+		if (n->pub.kind == TK_YAML_SCALAR &&
+		    (n->pub.str = restore_str(&p, end, bytes, nb, &b, &n->pub.len)) == NULL)
+			goto bad;
+		if ((flags & 8) && (n->pub.tag = restore_str(&p, end, bytes, nb, &b, &l)) == NULL)
+			goto bad;
+		if (n->pub.kind == TK_YAML_SCALAR)
+			continue;
+		if (get_num(&p, end, &n->pub.n) < 0 || n->pub.n > nk - k ||
+		    (n->pub.kind == TK_YAML_MAP && n->pub.n % 2))
+			goto bad;
+		n->pub.kids = kids + k;
+		k += n->pub.n;
+		for (j = 0; j < n->pub.n; j++) {
+			/* Only earlier nodes: the tree cannot loop. Keys are
+			 * scalars, and the loader's limits hold as they did. */
+			if (get_num(&p, end, &c) < 0 || c >= i || (n->pub.kind == TK_YAML_MAP &&
+			    j % 2 == 0 && nodes[c].pub.kind != TK_YAML_SCALAR))
+				goto bad;
+			n->pub.kids[j] = &nodes[c].pub;
+			n->weight += nodes[c].weight;
+			if (nodes[c].height + 1 > n->height)
+				n->height = nodes[c].height + 1;
+		}
+		if (n->height > DEFAULT_MAX_DEPTH || n->weight > DEFAULT_MAX_NODES)
+			goto bad;
+	}
+	if (p != end || k != nk || b != nb)
+		goto bad;
+	doc->root = root ? &nodes[root - 1] : NULL;
+	*out = doc;
+	return 0;
+bad:
+	tk_yaml_free(doc);
+	return -1;
 }
 
 const tk_ynode *

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "util.h"
 
 typedef enum {
 	TK_YAML_SCALAR,
@@ -44,6 +45,19 @@ typedef struct {
 int tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
     const tk_yaml_limits *lim, tk_diag *d);
 void tk_yaml_free(tk_ydoc *doc);
+
+/* Appends doc to out in a compact binary form that tk_yaml_restore reads
+ * back as the same tree (shared nodes stay shared). doc is not changed. */
+void tk_yaml_save(tk_buf *out, tk_ydoc *doc);
+/* Rebuilds a document saved by tk_yaml_save from len bytes at data, with
+ * path as its file. Data that does not hold together (cut short, counts
+ * that do not add up, a child that is not an earlier node) gives negative
+ * and no document; whatever the bytes, the tree keeps the loader's
+ * promises: scalars NUL-terminated at their length, maps in pairs with
+ * scalar keys, positions from 1, no cycle, the default depth and alias
+ * limits. Checking that the bytes are the ones saved is the caller's.
+ * The caller frees *out with tk_yaml_free. */
+int tk_yaml_restore(tk_ydoc **out, const char *path, const void *data, size_t len);
 
 /* The root node, borrowed, or NULL for an empty document. */
 const tk_ynode *tk_yaml_root(const tk_ydoc *doc);

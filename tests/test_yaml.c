@@ -1,8 +1,10 @@
 /* test_yaml.c: the YAML loader: positions, and each refusal with its
  * exact message. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 #include "harness.h"
@@ -175,6 +177,148 @@ test_refusals(void)
 	    "t.yaml:1:1: error: a NUL character (an escape like \\0) in a value; remove it");
 }
 
+/* Are a and b the same tree, node by node? */
+static int
+same_tree(const tk_ynode *a, const tk_ynode *b)
+{
+	size_t i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->kind != b->kind || a->line != b->line || a->col != b->col ||
+	    a->quoted != b->quoted || a->n != b->n || (a->tag == NULL) != (b->tag == NULL) ||
+	    (a->tag && strcmp(a->tag, b->tag) != 0))
+		return 0;
+	if (a->kind == TK_YAML_SCALAR && (a->len != b->len || b->str[b->len] != '\0' ||
+	    memcmp(a->str, b->str, a->len) != 0))
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (!same_tree(a->kids[i], b->kids[i]))
+			return 0;
+	return 1;
+}
+
+/* Saves src's tree, restores it, and checks the two trees and a second
+ * save (the same bytes: shared nodes stay shared). */
+static void
+check_saved(const char *name, const char *src, size_t len)
+{
+	tk_ydoc *doc = NULL, *back = NULL;
+	tk_buf a = TK_BUF_INIT, b = TK_BUF_INIT;
+	int rc;
+	char *msg = load(&doc, src, len, NULL, &rc);
+
+	if (rc < 0) {
+		tk_check(name, 0, msg);
+		free(msg);
+		return;
+	}
+	tk_yaml_save(&a, doc);
+	rc = tk_yaml_restore(&back, "u.yaml", a.data, a.len);
+	if (rc == 0)
+		tk_yaml_save(&b, back);
+	tk_check(name, rc == 0 && same_tree(tk_yaml_root(doc), tk_yaml_root(back)) &&
+	    strcmp(tk_yaml_path(back), "u.yaml") == 0 && a.len == b.len &&
+	    memcmp(a.data, b.data, a.len) == 0, NULL);
+	tk_yaml_free(doc);
+	tk_yaml_free(back);
+	tk_buf_free(&a);
+	tk_buf_free(&b);
+	free(msg);
+}
+
+/* Every .yaml file under dir, saved and restored. */
+static size_t
+check_saved_dir(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (dp == NULL)
+		return 0;
+	while ((e = readdir(dp)) != NULL) {
+		char *path, *buf;
+		size_t len;
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			n += check_saved_dir(path);
+		else if (strlen(e->d_name) > 5 &&
+		    strcmp(e->d_name + strlen(e->d_name) - 5, ".yaml") == 0 &&
+		    tk_read_file(&buf, &len, path) == 0) {
+			char *name = xasprintf("saved and restored: %s", path);
+
+			check_saved(name, buf, len);
+			free(name);
+			free(buf);
+			n++;
+		}
+		free(path);
+	}
+	closedir(dp);
+	return n;
+}
+
+static void
+test_saved(void)
+{
+	const char *shared = "base: &b {k: 1, l: [x, \"y\"]}\nuse: *b\nagain: [*b, *b]\n";
+	const char *odd = "? plain\n: !!str 12\nblock: |\n  two\n  lines\nöö: ~\nempty: []\n";
+	tk_ydoc *doc = NULL, *back;
+	tk_buf a = TK_BUF_INIT, b = TK_BUF_INIT;
+	size_t i, n, refused = 0;
+	int rc;
+	char *msg;
+
+	check_saved("saved: aliases", shared, strlen(shared));
+	check_saved("saved: tags, blocks, non-ASCII", odd, strlen(odd));
+	check_saved("saved: an empty document", "", 0);
+	check_saved("saved: a scalar document", "just text\n", 10);
+	n = check_saved_dir("content");
+	tk_check("saved: every bundled content file was tried", n > 400, NULL);
+
+	msg = load(&doc, shared, strlen(shared), NULL, &rc);
+	tk_yaml_save(&a, doc);
+	back = NULL;
+	tk_yaml_restore(&back, "u.yaml", a.data, a.len);
+	tk_check("saved: a shared node is one node again",
+	    back && tk_yaml_get(tk_yaml_root(back), "use") == tk_yaml_get(tk_yaml_root(back),
+	    "base"), NULL);
+	tk_yaml_free(back);
+	/* Every cut is refused; every changed byte is refused or gives a
+	 * tree that keeps the promises (ASan and valgrind watch the rest). */
+	for (i = 0; i < a.len; i++) {
+		back = NULL;
+		if (tk_yaml_restore(&back, "u.yaml", a.data, i) == 0)
+			break;
+	}
+	tk_check("saved: every cut is refused", i == a.len, NULL);
+	for (i = 0; i < a.len; i++) {
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			tk_buf_reset(&b);
+			tk_buf_put(&b, a.data, a.len);
+			b.data[i] = (char)(k ? b.data[i] + 1 : b.data[i] ^ 0x80);
+			back = NULL;
+			if (tk_yaml_restore(&back, "u.yaml", b.data, b.len) < 0)
+				refused++;
+			else if (back == NULL)
+				break;
+			tk_yaml_free(back);
+		}
+	}
+	tk_check("saved: changed bytes are refused, mostly", refused > a.len, NULL);
+	tk_yaml_free(doc);
+	tk_buf_free(&a);
+	tk_buf_free(&b);
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -183,5 +327,6 @@ main(void)
 	test_empty();
 	test_aliases();
 	test_refusals();
+	test_saved();
 	return tk_test_end();
 }
