@@ -476,18 +476,11 @@ list_tree(tk_buf *b, const char *dir, const char *rel)
 int
 tk_render_build_id(char out[41], const char *theme_dir)
 {
-	static char program[41];
+	char program[41];
 	tk_buf b = TK_BUF_INIT;
 
-	if (program[0] == '\0') {
-		char *buf;
-		size_t len;
-
-		if (tk_read_file(&buf, &len, "/proc/self/exe") < 0)
-			return 0;
-		tk_source_hash(program, buf, len);
-		free(buf);
-	}
+	if (!tk_source_program_id(program))
+		return 0;
 	tk_buf_printf(&b, "program %s\ntheme\n", program);
 	list_tree(&b, theme_dir, "");
 	tk_source_hash(out, b.data, b.len);

@@ -316,20 +316,7 @@ tk_source_open(tk_source **out, const tk_source_opts *o, tk_diag *d)
 		}
 		/* Entries refused by walk_cb are content errors, already reported:
 		 * the model's load fails on them with everything else it finds. */
-		/* Every blob is read now (content is small, and a build reads it all),
-		 * so a missing or damaged object fails here as an input/output
-		 * error, before any content is judged. One already read in this
-		 * process is whole: it is read when asked for. */
-		for (i = 0, r = 0; i < s->n; i++) {
-			const char *b;
-			size_t l;
-
-			if (o->known && o->known(o->known_arg, s->files[i].f.oid))
-				continue;
-			if (tk_source_read(s, i, &b, &l, d) < 0)
-				r = -1;
-		}
-		if (r < 0)
+		if (!o->lazy && tk_source_read_all(s, o->known, o->known_arg, d) < 0)
 			goto out;
 	} else {
 		struct stat st;
@@ -389,6 +376,30 @@ tk_source_file_at(const tk_source *s, size_t i)
 }
 
 int
+tk_source_read_all(tk_source *s, int (*known)(void *arg, const char *oid), void *arg,
+    tk_diag *d)
+{
+	size_t i;
+	int r = 0;
+
+	/* Every blob is read now (content is small, and a build reads it all),
+	 * so a missing or damaged object fails here as an input/output error,
+	 * before any content is judged. One already read in this process, or
+	 * parsed before (known), is whole: it is read when asked for. Files
+	 * on disk are read when asked for: their errors name the file. */
+	for (i = 0; s->tree && i < s->n; i++) {
+		const char *b;
+		size_t l;
+
+		if (known && known(arg, s->files[i].f.oid))
+			continue;
+		if (tk_source_read(s, i, &b, &l, d) < 0)
+			r = -1;
+	}
+	return r;
+}
+
+int
 tk_source_read(tk_source *s, size_t i, const char **buf, size_t *len, tk_diag *d)
 {
 	file *f = &s->files[i];
@@ -424,6 +435,24 @@ tk_source_read(tk_source *s, size_t i, const char **buf, size_t *len, tk_diag *d
 	*buf = f->data;
 	*len = f->len;
 	return 0;
+}
+
+int
+tk_source_program_id(char out[41])
+{
+	static char program[41];
+
+	if (program[0] == '\0') {
+		char *buf;
+		size_t len;
+
+		if (tk_read_file(&buf, &len, "/proc/self/exe") < 0)
+			return 0;
+		tk_source_hash(program, buf, len);
+		free(buf);
+	}
+	memcpy(out, program, sizeof(program));
+	return 1;
 }
 
 void

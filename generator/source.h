@@ -27,6 +27,8 @@ typedef struct {
 	 * not be read again on opening; NULL reads every one. */
 	int (*known)(void *arg, const char *oid);
 	void *known_arg;
+	/* Leave the reading to tk_source_read_all (the caller's known then). */
+	int lazy;
 } tk_source_opts;
 
 /* Returned by tk_source_open when the options name something that is not
@@ -43,12 +45,22 @@ void tk_source_free(tk_source *s);
 size_t tk_source_count(const tk_source *s);
 /* The i-th file, sorted by path; borrowed, lives as long as the source. */
 const tk_source_file *tk_source_file_at(const tk_source *s, size_t i);
+/* Reads every file of a commit that known (may be NULL) does not know, so
+ * that a damaged object fails before anything is judged (tk_source_open
+ * does this unless opts.lazy). Returns negative after reporting. */
+int tk_source_read_all(tk_source *s, int (*known)(void *arg, const char *oid), void *arg,
+    tk_diag *d);
 /* Reads the i-th file's bytes (borrowed, cached in the source). */
 int tk_source_read(tk_source *s, size_t i, const char **buf, size_t *len, tk_diag *d);
 
 /* The Git blob id (hex) of data: a name for bytes, used to key cached
  * pages by what they were made from. */
 void tk_source_hash(char out[41], const void *data, size_t len);
+
+/* The blob id of this program's executable (cached): what parsed and
+ * rendered results kept between builds were made by. 0 when it cannot be
+ * read. */
+int tk_source_program_id(char out[41]);
 
 /* The commit's id (hex) or NULL when there is none (directory mode). In
  * worktree mode this is HEAD's id and tk_source_dirty says so. */
