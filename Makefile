@@ -13,7 +13,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 
 O = output/obj
 B = output/bin
-SRC = util.c diag.c yaml.c source.c model.c figures.c chart.c export.c markdown.c value.c tmpl.c view.c output.c pagecache.c render.c cli.c cmd_build.c cmd_check.c cmd_render.c history.c cmd_review.c cmd_codeowners.c cmd_new_status.c diff.c cmd_diff.c
+SRC = util.c diag.c yaml.c source.c model.c figures.c chart.c export.c markdown.c value.c tmpl.c view.c output.c pagecache.c parsestore.c render.c cli.c cmd_build.c cmd_check.c cmd_render.c history.c cmd_review.c cmd_codeowners.c cmd_new_status.c diff.c cmd_diff.c
 LIB_OBJ = $(SRC:%.c=$(O)/plain/%.o)
 ASAN_OBJ = $(SRC:%.c=$(O)/asan/%.o)
 TESTS = test_yaml test_model test_output test_markdown test_figures test_tmpl test_mustache_spec test_chart test_export test_history test_diff

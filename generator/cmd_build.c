@@ -20,8 +20,9 @@ static const char usage[] =
 	"Builds the site from the content at a Git revision (default HEAD). The\n"
 	"previous site is replaced only when the whole build succeeds. Only the pages\n"
 	"whose inputs changed are rendered; their keys are kept beside the site, in\n"
-	"OUT.tiekartta-pages, and the site before in OUT.tiekartta-spare, which the\n"
-	"next build stages in. TK_PAGECACHE=off renders every page;\n"
+	"OUT.tiekartta-pages, the parsed content files in OUT.tiekartta-parsed, and\n"
+	"the site before in OUT.tiekartta-spare, which the next build stages in.\n"
+	"TK_PAGECACHE=off renders every page and parses every file;\n"
 	"TK_CHECKSTAT=minimal keeps the pages of a site restored from a CI cache.\n"
 	"The manual: man -l docs/tiekartta.1.\n"
 	"\n"
@@ -179,6 +180,7 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 		}
 		so.rev = v[i].id;
 		so.worktree = 0;
+		so.lazy = 0;
 		if (cache) {
 			so.known = tk_parse_cache_has;
 			so.known_arg = cache;
@@ -251,6 +253,7 @@ tk_cmd_build(int argc, char **argv)
 	tk_out *out = NULL;
 	tk_history *hist = NULL;
 	tk_parse_cache *cache = NULL;
+	tk_parsestore *store = NULL;
 	tk_value *snaps = NULL;
 	tk_pagecache *pages = NULL;
 	tk_render_stats stats = { 0, 0 };
@@ -264,17 +267,10 @@ tk_cmd_build(int argc, char **argv)
 		rc = r < 0 ? TK_EXIT_OK : r;
 		goto out;
 	}
+	/* The files are read once the store says which need reading. */
+	o.src.lazy = 1;
 	if ((r = tk_source_open(&src, &o.src, d)) < 0) {
 		rc = r == TK_SOURCE_EARG ? TK_EXIT_USAGE : TK_EXIT_IO;
-		goto out;
-	}
-	/* Snapshots parse many commits: share the parsed files by blob id. */
-	if (o.nsnapshots)
-		cache = tk_parse_cache_new();
-	if (tk_model_load(&m, src, cache, d) < 0) {
-		fprintf(stderr, "tiekartta: %d error%s; the site was not changed\n",
-		    tk_diag_errors(d), tk_diag_errors(d) == 1 ? "" : "s");
-		rc = TK_EXIT_CONTENT;
 		goto out;
 	}
 	/* Defaults live in the repository, so any folder inside it works. */
@@ -283,6 +279,20 @@ tk_cmd_build(int argc, char **argv)
 	/* "site/" and "site" are one folder; its key list goes beside it. */
 	for (r = (int)strlen(outdir); r > 1 && outdir[r - 1] == '/'; r--)
 		outdir[r - 1] = '\0';
+	/* Snapshots parse many commits: they share the parsed files by blob
+	 * id. Every build keeps its trees for the next one. */
+	store = tk_parsestore_open(outdir);
+	cache = tk_parse_cache_new(o.nsnapshots > 0, store);
+	if (tk_source_read_all(src, tk_parse_cache_has, cache, d) < 0) {
+		rc = TK_EXIT_IO;
+		goto out;
+	}
+	if (tk_model_load(&m, src, cache, d) < 0) {
+		fprintf(stderr, "tiekartta: %d error%s; the site was not changed\n",
+		    tk_diag_errors(d), tk_diag_errors(d) == 1 ? "" : "s");
+		rc = TK_EXIT_CONTENT;
+		goto out;
+	}
 	theme = tk_cli_theme(&o, src);
 	memset(&ro, 0, sizeof(ro));
 	ro.theme_dir = theme;
@@ -340,6 +350,9 @@ tk_cmd_build(int argc, char **argv)
 	if (tk_pagecache_save(pages, outdir) < 0)
 		tk_diag_warning(d, outdir, 0, 0, "cannot write the list of page keys beside the "
 		    "site (%s); the next build renders every page", strerror(errno));
+	if (store && tk_parsestore_save(store) < 0)
+		tk_diag_warning(d, outdir, 0, 0, "cannot write the parsed files beside the site "
+		    "(%s); the next build parses every file", strerror(errno));
 	if (!o.quiet) {
 		printf("tiekartta: built %zu files (%zu unchanged; %zu of %zu pages rendered) in %s",
 		    written + kept, kept, stats.rendered, stats.pages, outdir);
@@ -359,6 +372,7 @@ out:
 	tk_history_free(hist);
 	tk_model_free(m);
 	tk_parse_cache_free(cache);
+	tk_parsestore_free(store);
 	tk_source_free(src);
 	tk_diag_free(d);
 	return rc;

@@ -194,7 +194,7 @@ tk_cmd_diff(int argc, char **argv)
 		rc = r < 0 ? TK_EXIT_OK : r;
 		goto out;
 	}
-	cache = tk_parse_cache_new();
+	cache = tk_parse_cache_new(1, NULL);
 	/* Held back until we know the names are versions: a diff of two
 	 * revisions does not care whether HEAD is valid. */
 	if ((mf = open_memstream(&msgs, &mlen)) == NULL) {

@@ -950,7 +950,7 @@ tk_cmd_review(int argc, char **argv)
 
 	/* The policy from BASE, the "before" figures from the merge base, and
 	 * HEAD validated with its messages kept for the summary. */
-	rv.cache = tk_parse_cache_new();
+	rv.cache = tk_parse_cache_new(1, NULL);
 	if ((qf = open_memstream(&qbuf, &qlen)) == NULL ||
 	    (hf = open_memstream(&hbuf, &hlen)) == NULL) {
 		perror("tiekartta: error: open_memstream");

@@ -15,9 +15,11 @@
 #include "yaml.h"
 
 struct tk_parse_cache {
-	tk_strmap *docs;        /* blob id -> tk_ydoc */
+	tk_strmap *docs;        /* blob id -> tk_ydoc, when keep */
 	char **keys;
 	size_t n, cap;
+	int keep;
+	tk_parsestore *store;   /* or NULL */
 };
 
 typedef struct {
@@ -80,11 +82,13 @@ tk_state_name(tk_state s)
 /* ---- the parse cache ---- */
 
 tk_parse_cache *
-tk_parse_cache_new(void)
+tk_parse_cache_new(int keep, tk_parsestore *store)
 {
 	tk_parse_cache *c = xcalloc(1, sizeof(*c));
 
 	c->docs = tk_strmap_new();
+	c->keep = keep;
+	c->store = store;
 	return c;
 }
 
@@ -93,7 +97,8 @@ tk_parse_cache_has(void *cache, const char *oid)
 {
 	const tk_parse_cache *c = cache;
 
-	return tk_strmap_get(c->docs, oid) != NULL;
+	return tk_strmap_get(c->docs, oid) != NULL ||
+	    (c->store && tk_parsestore_has(c->store, oid));
 }
 
 void
@@ -114,36 +119,52 @@ tk_parse_cache_free(tk_parse_cache *c)
 }
 
 /* Parses a file once per blob id; failures are not cached, so they are
- * reported again by the next load. */
+ * reported again by the next load. A tree from the store (kept from the
+ * last build) is parsed again only to verify it. */
 static const tk_ynode *
 parse_cached(tk_model *m, tk_source *src, size_t i, tk_diag *d, int *failed)
 {
 	const tk_source_file *f = tk_source_file_at(src, i);
 	tk_parse_cache *c = m->cache;
-	tk_ydoc *doc;
+	tk_ydoc *doc = NULL, *parsed = NULL;
 	const char *buf;
 	size_t len;
 
 	*failed = 1;
-	if (!m->own_cache && (doc = tk_strmap_get(c->docs, f->oid)) != NULL) {
+	/* A file on disk has its id once read: the hash of its bytes. */
+	if (f->oid[0] == '\0' && tk_source_read(src, i, &buf, &len, d) < 0)
+		return NULL;
+	if (c->keep && (doc = tk_strmap_get(c->docs, f->oid)) != NULL) {
 		*failed = 0;
 		return tk_yaml_root(doc);
 	}
-	if (tk_source_read(src, i, &buf, &len, d) < 0)
-		return NULL;
-	if (m->own_cache) {
+	if (c->store)
+		doc = tk_parsestore_get(c->store, f->oid, f->shown);
+	if (doc == NULL || (c->store && tk_parsestore_verifying(c->store))) {
+		if (tk_source_read(src, i, &buf, &len, d) < 0 ||
+		    tk_yaml_load(&parsed, f->shown, buf, len, NULL, d) < 0) {
+			tk_yaml_free(doc);
+			return NULL;
+		}
+		if (doc && !tk_parsestore_agrees(c->store, doc, parsed)) {
+			tk_diag_error(d, f->shown, 0, 0, "its tree kept from the last build "
+			    "differs from parsing it (TK_PAGECACHE=verify); remove %s and "
+			    "report this", tk_parsestore_file(c->store));
+			tk_yaml_free(doc);
+			tk_yaml_free(parsed);
+			return NULL;
+		}
+		if (doc == NULL && c->store)
+			tk_parsestore_put(c->store, f->oid, parsed);
+		tk_yaml_free(doc);
+		doc = parsed;
+	}
+	if (!c->keep) {
 		/* Nothing shares the trees: keep one file's at a time, since the
 		 * model copies what it needs (memory stays that of the model). */
 		tk_yaml_free(m->scratch);
-		m->scratch = NULL;
-		if (tk_yaml_load(&m->scratch, f->shown, buf, len, NULL, d) < 0)
-			return NULL;
-		*failed = 0;
-		return tk_yaml_root(m->scratch);
-	}
-	if ((doc = tk_strmap_get(c->docs, f->oid)) == NULL) {
-		if (tk_yaml_load(&doc, f->shown, buf, len, NULL, d) < 0)
-			return NULL;
+		m->scratch = doc;
+	} else {
 		if (c->n == c->cap) {
 			c->cap = c->cap ? c->cap * 2 : 64;
 			c->keys = xrealloc(c->keys, c->cap * sizeof(*c->keys));
@@ -1514,7 +1535,7 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 	const tk_ynode *root;
 
 	m->arena = tk_arena_new();
-	m->cache = cache ? cache : (m->own_cache = tk_parse_cache_new());
+	m->cache = cache ? cache : (m->own_cache = tk_parse_cache_new(0, NULL));
 	m->group_ids = tk_strmap_new();
 	m->region_ids = tk_strmap_new();
 	m->groups_broken = m->regions_broken = 1;       /* until their lists are read */

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "parsestore.h"
 #include "source.h"
 
 /* A text in the site's languages; fi is always set, sv/en may be NULL. */
@@ -210,7 +211,10 @@ typedef struct tk_model tk_model;
 /* A cache of parsed YAML keyed by blob id, so a file that is the same in
  * many commits is parsed once. It may outlive many models. */
 typedef struct tk_parse_cache tk_parse_cache;
-tk_parse_cache *tk_parse_cache_new(void);
+/* keep: hold every tree for the models to come (snapshots, diffs), not
+ * only the file being read. store (may be NULL): trees kept between builds,
+ * used and filled (parsestore.h). */
+tk_parse_cache *tk_parse_cache_new(int keep, tk_parsestore *store);
 void tk_parse_cache_free(tk_parse_cache *c);
 /* Does the cache hold the file with blob id oid (read and parsed)? Typed
  * for tk_source_opts.known. */

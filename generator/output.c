@@ -279,8 +279,9 @@ tk_out_path_ok(const char *p)
 	}
 }
 
-/* Removes staging folders of builds that were killed: "<dir>.tmp-<pid>"
- * beside dir whose process is gone. A live build's folder stays. */
+/* Removes what builds that were killed left beside dir: staging folders
+ * "<dir>.tmp-<pid>" and files being written, "<dir>.tiekartta-*.tmp-<pid>",
+ * whose process is gone. A live build's stay. */
 static void
 rm_stale(const char *dir)
 {
@@ -303,7 +304,11 @@ rm_stale(const char *dir)
 		char *end;
 		long pid;
 
-		if (strncmp(de->d_name, base, blen) != 0 || strncmp(p, ".tmp-", 5) != 0)
+		if (strncmp(de->d_name, base, blen) != 0)
+			continue;
+		if (strncmp(p, ".tiekartta-", 11) == 0)
+			p += strcspn(p + 11, ".") + 11;
+		if (strncmp(p, ".tmp-", 5) != 0)
 			continue;
 		pid = strtol(p + 5, &end, 10);
 		if (*end != '\0' || pid <= 0 || pid == (long)getpid() ||

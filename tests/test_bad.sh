@@ -152,7 +152,7 @@ run_case() {
 		why="$why|the previous site changed"
 	fi
 	# The site and the list of its page keys (pagecache.h), nothing more.
-	if [ "$(ls -A "$R/output" | grep -vx -e site.tiekartta-pages -e site.tiekartta-spare)" != site ]; then
+	if [ "$(ls -A "$R/output" | grep -vx -e site.tiekartta-pages -e site.tiekartta-spare -e site.tiekartta-parsed)" != site ]; then
 		why="$why|left beside the site: $(ls -A "$R/output" | tr '\n' ' ')"
 	fi
 	if [ "$got" -eq 0 ]; then

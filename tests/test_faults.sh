@@ -27,7 +27,7 @@ has() { grep -qF -- "$2" "$1"; }
 same() { diff -r "$1" "$2" >/dev/null 2>&1; }
 # Nothing but the site and its list of page keys beside it: no staging
 # folder left behind.
-alone() { [ "$(ls -A "$1" | grep -vx -e site.tiekartta-pages -e site.tiekartta-spare)" = site ]; }
+alone() { [ "$(ls -A "$1" | grep -vx -e site.tiekartta-pages -e site.tiekartta-spare -e site.tiekartta-parsed)" = site ]; }
 clean() { ! grep -qE 'Sanitizer|runtime error:|^==[0-9]+==' "$1"; }
 # build NAME CODE REPO [ENV=… …] -- [OPTIONS…]: builds REPO's HEAD (or
 # --rev …) into REPO/output/site and checks the exit status.
@@ -221,6 +221,13 @@ objfile() { id=$(git -C "$G" rev-parse "$1"); echo "$G/.git/objects/$(echo "$id"
 # A flipped byte inside the compressed data: objects are not hashed again
 # on reading (source.c), so zlib's own checksum must catch it.
 flip() { python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[len(b) // 2] ^= 0x10; open(p, "wb").write(bytes(b))' "$1"; }
+spoil() {
+	case $kind in
+	missing*) rm -f "$f" ;;
+	damaged*) chmod u+w "$f"; head -c 64 /dev/zero | tr '\0' 'x' > "$f" ;;
+	flipped*) chmod u+w "$f"; flip "$f" ;;
+	esac
+}
 for fault in "missing blob:B:content/status/alpha/2021-11.yaml" \
     "damaged blob:B:content/status/alpha/2021-11.yaml" \
     "flipped blob:B:content/status/alpha/2021-11.yaml" \
@@ -229,10 +236,18 @@ for fault in "missing blob:B:content/status/alpha/2021-11.yaml" \
 	obj=${fault#*:}
 	f=$(objfile "$obj")
 	cp -p "$f" "$W/saved"
+	spoil
+	# A blob whose tree the last build kept is not read again (as Git
+	# reads no object it does not need): the site is still B's.
 	case $kind in
-	missing*) rm -f "$f" ;;
-	damaged*) chmod u+w "$f"; head -c 64 /dev/zero | tr '\0' 'x' > "$f" ;;
-	flipped*) chmod u+w "$f"; flip "$f" ;;
+	*blob)
+		build "$kind, its tree kept from the last build: the build succeeds" 0 "$G" -- --rev B
+		check "$kind, its tree kept: the site is B's" same "$W/refB/site" "$G/output/site"
+		cp -p "$W/saved" "$f"
+		build "$kind: A again" 0 "$G" -- --rev A
+		rm "$G/output/site.tiekartta-parsed"
+		spoil
+		;;
 	esac
 	build "$kind: exit 3" 3 "$G" -- --rev B
 	check "$kind: the site is whole" same "$W/refA" "$G/output/site"

@@ -1,0 +1,337 @@
+/* parsestore.c: see parsestore.h.
+ *
+ * The file: a header naming the format and the program, the saved trees
+ * back to back, an index (per tree: blob id, offset, length, checksum) and
+ * a footer (the index's offset, its entries, its checksum, an end mark).
+ * Numbers are 64-bit little-endian. The next store is written as the build
+ * goes, trees as they are met, so memory holds the index only. */
+#define _DEFAULT_SOURCE
+#include "parsestore.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pagecache.h"
+#include "source.h"
+#include "util.h"
+
+#define MAGIC "tiekartta-parsed 1\n"
+#define END_MARK "tkp-end\n"
+enum { HEAD = sizeof(MAGIC) - 1 + 8 + 40 + 1, ENTRY = 40 + 3 * 8, FOOT = 4 * 8 };
+
+typedef struct {
+	char oid[41];
+	uint64_t off, len, check;
+} entry;
+
+/* One store file's index: read from the last build's, or being written. */
+typedef struct {
+	entry **e;
+	size_t n, cap;
+	tk_strmap *by_oid;
+} index_t;
+
+struct tk_parsestore {
+	tk_pagecache_mode mode;
+	char *file, *tmp;
+	char program[41];
+	FILE *old;              /* the last build's store, or NULL */
+	index_t was;
+	FILE *next;             /* the next store, or NULL once writing failed */
+	uint64_t next_off;
+	index_t now;
+};
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* A checksum over 64-bit little-endian words: fast enough to check every
+ * tree read, and the same on every machine. */
+static uint64_t
+checksum(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		h = (h ^ get64(p)) * 0xff51afd7ed558ccdu;
+		h ^= h >> 29;
+	}
+	for (; n > 0; p++, n--)
+		h = (h ^ *p) * 0x100000001b3u;
+	return h ^ (h >> 32);
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void
+header(char out[HEAD + 1], const char *program)
+{
+	snprintf(out, HEAD + 1, "%sprogram %s\n", MAGIC, program);
+}
+
+static entry *
+index_add(index_t *x, const char *oid, uint64_t off, uint64_t len, uint64_t check)
+{
+	entry *e = xcalloc(1, sizeof(*e));
+
+	memcpy(e->oid, oid, 40);
+	e->off = off;
+	e->len = len;
+	e->check = check;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 256;
+		x->e = xrealloc(x->e, x->cap * sizeof(*x->e));
+	}
+	x->e[x->n++] = e;
+	tk_strmap_put(x->by_oid, e->oid, e);
+	return e;
+}
+
+static void
+index_free(index_t *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		free(x->e[i]);
+	free(x->e);
+	tk_strmap_free(x->by_oid);
+}
+
+/* Reads the last build's index; on anything unexpected the store is empty. */
+static void
+read_old(tk_parsestore *s)
+{
+	char want[HEAD + 1], got[HEAD];
+	unsigned char foot[FOOT], *idx = NULL;
+	uint64_t ioff, n, size, i;
+	long end;
+
+	if ((s->old = fopen(s->file, "rb")) == NULL)
+		return;
+	header(want, s->program);
+	if (fread(got, 1, HEAD, s->old) != HEAD || memcmp(got, want, HEAD) != 0 ||
+	    fseek(s->old, 0, SEEK_END) != 0 || (end = ftell(s->old)) < HEAD + FOOT ||
+	    fseek(s->old, end - FOOT, SEEK_SET) != 0 || fread(foot, 1, FOOT, s->old) != FOOT ||
+	    memcmp(foot + 24, END_MARK, 8) != 0)
+		goto none;
+	size = (uint64_t)end;
+	ioff = get64(foot);
+	n = get64(foot + 8);
+	if (ioff < HEAD || ioff > size - FOOT || (size - FOOT - ioff) / ENTRY != n ||
+	    (size - FOOT - ioff) % ENTRY != 0)
+		goto none;
+	idx = xmalloc(n * ENTRY + 1);
+	if (fseek(s->old, (long)ioff, SEEK_SET) != 0 ||
+	    fread(idx, 1, n * ENTRY, s->old) != n * ENTRY ||
+	    checksum(idx, n * ENTRY) != get64(foot + 16))
+		goto none;
+	for (i = 0; i < n; i++) {
+		const unsigned char *p = idx + i * ENTRY;
+		uint64_t off = get64(p + 40), len = get64(p + 48);
+
+		if (off < HEAD || off > ioff || len > ioff - off)
+			goto none;
+		index_add(&s->was, (const char *)p, off, len, get64(p + 56));
+	}
+	free(idx);
+	return;
+none:
+	free(idx);
+	index_free(&s->was);
+	memset(&s->was, 0, sizeof(s->was));
+	s->was.by_oid = tk_strmap_new();
+	fclose(s->old);
+	s->old = NULL;
+}
+
+tk_parsestore *
+tk_parsestore_open(const char *dir)
+{
+	tk_parsestore *s = xcalloc(1, sizeof(*s));
+	char head[HEAD + 1];
+
+	if (!tk_source_program_id(s->program)) {
+		free(s);
+		return NULL;
+	}
+	s->mode = tk_pagecache_mode_env();
+	s->file = xasprintf("%s%s", dir, TK_PARSESTORE_SUFFIX);
+	s->tmp = xasprintf("%s.tmp-%ld", s->file, (long)getpid());
+	s->was.by_oid = tk_strmap_new();
+	s->now.by_oid = tk_strmap_new();
+	if (s->mode == TK_PAGECACHE_OFF)
+		return s;
+	read_old(s);
+	header(head, s->program);
+	/* Without a next store the build goes on: it is only not kept. */
+	if ((s->next = fopen(s->tmp, "wb")) != NULL &&
+	    fwrite(head, 1, HEAD, s->next) != HEAD) {
+		fclose(s->next);
+		s->next = NULL;
+	}
+	s->next_off = HEAD;
+	return s;
+}
+
+int
+tk_parsestore_has(void *store, const char *oid)
+{
+	const tk_parsestore *s = store;
+
+	return s->mode == TK_PAGECACHE_ON && tk_strmap_get(s->was.by_oid, oid) != NULL;
+}
+
+const char *
+tk_parsestore_file(const tk_parsestore *s)
+{
+	return s->file;
+}
+
+int
+tk_parsestore_verifying(const tk_parsestore *s)
+{
+	return s->mode == TK_PAGECACHE_VERIFY;
+}
+
+/* Appends one saved tree to the next store, once per blob. */
+static void
+carry(tk_parsestore *s, const char *oid, const unsigned char *data, size_t len,
+    uint64_t check)
+{
+	if (s->next == NULL || tk_strmap_get(s->now.by_oid, oid) != NULL)
+		return;
+	if (fwrite(data, 1, len, s->next) != len) {
+		fclose(s->next);
+		s->next = NULL;
+		return;
+	}
+	index_add(&s->now, oid, s->next_off, len, check);
+	s->next_off += len;
+}
+
+tk_ydoc *
+tk_parsestore_get(tk_parsestore *s, const char *oid, const char *path)
+{
+	const entry *e = s->mode == TK_PAGECACHE_OFF ? NULL : tk_strmap_get(s->was.by_oid, oid);
+	unsigned char *data;
+	tk_ydoc *doc = NULL;
+
+	if (e == NULL || s->old == NULL)
+		return NULL;
+	data = xmalloc(e->len + 1);
+	if (pread(fileno(s->old), data, e->len, (off_t)e->off) == (ssize_t)e->len &&
+	    checksum(data, e->len) == e->check &&
+	    tk_yaml_restore(&doc, path, data, e->len) == 0)
+		carry(s, oid, data, e->len, e->check);
+	free(data);
+	return doc;
+}
+
+void
+tk_parsestore_put(tk_parsestore *s, const char *oid, tk_ydoc *doc)
+{
+	tk_buf b = TK_BUF_INIT;
+
+	if (s->mode == TK_PAGECACHE_OFF || s->next == NULL ||
+	    tk_strmap_get(s->now.by_oid, oid) != NULL)
+		return;
+	tk_yaml_save(&b, doc);
+	carry(s, oid, (const unsigned char *)b.data, b.len,
+	    checksum((const unsigned char *)b.data, b.len));
+	tk_buf_free(&b);
+}
+
+int
+tk_parsestore_agrees(const tk_parsestore *s, tk_ydoc *restored, tk_ydoc *parsed)
+{
+	tk_buf a = TK_BUF_INIT, b = TK_BUF_INIT;
+	int same;
+
+	if (s->mode != TK_PAGECACHE_VERIFY)
+		return 1;
+	tk_yaml_save(&a, restored);
+	tk_yaml_save(&b, parsed);
+	same = a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+	tk_buf_free(&a);
+	tk_buf_free(&b);
+	return same;
+}
+
+int
+tk_parsestore_save(tk_parsestore *s)
+{
+	unsigned char *idx, foot[FOOT];
+	size_t i;
+	int ok;
+
+	if (s->mode == TK_PAGECACHE_OFF)
+		return 0;
+	if (s->next == NULL) {
+		errno = EIO;
+		return -1;
+	}
+	idx = xcalloc(s->now.n + 1, ENTRY);
+	for (i = 0; i < s->now.n; i++) {
+		unsigned char *p = idx + i * ENTRY;
+
+		memcpy(p, s->now.e[i]->oid, 40);
+		put64(p + 40, s->now.e[i]->off);
+		put64(p + 48, s->now.e[i]->len);
+		put64(p + 56, s->now.e[i]->check);
+	}
+	put64(foot, s->next_off);
+	put64(foot + 8, s->now.n);
+	put64(foot + 16, checksum(idx, s->now.n * ENTRY));
+	memcpy(foot + 24, END_MARK, 8);
+	ok = fwrite(idx, 1, s->now.n * ENTRY, s->next) == s->now.n * ENTRY &&
+	    fwrite(foot, 1, FOOT, s->next) == FOOT;
+	free(idx);
+	ok = fclose(s->next) == 0 && ok;
+	s->next = NULL;
+	if (!ok || rename(s->tmp, s->file) != 0) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+void
+tk_parsestore_free(tk_parsestore *s)
+{
+	if (s == NULL)
+		return;
+	if (s->next) {
+		fclose(s->next);
+		s->next = NULL;
+	}
+	/* Saved, the temporary name is gone; otherwise this removes it. */
+	unlink(s->tmp);
+	if (s->old)
+		fclose(s->old);
+	index_free(&s->was);
+	index_free(&s->now);
+	free(s->file);
+	free(s->tmp);
+	free(s);
+}
