@@ -716,40 +716,24 @@ tk_out_add_counts(tk_out *o, size_t written, size_t kept)
 	o->kept += kept;
 }
 
-int
-tk_out_send_paths(const tk_out *o, int fd)
+void
+tk_out_put_paths(const tk_out *o, tk_buf *b)
 {
 	size_t i;
 
 	for (i = 0; i < o->produced.n; i++)
-		if (write_all(fd, o->produced.keys[i], strlen(o->produced.keys[i]) + 1) != 0)
-			return -1;
-	return 0;
+		tk_buf_put(b, o->produced.keys[i], strlen(o->produced.keys[i]) + 1);
 }
 
 int
-tk_out_recv_paths(tk_out *o, int fd)
+tk_out_take_paths(tk_out *o, const char *data, size_t len)
 {
-	tk_buf b = TK_BUF_INIT;
-	char chunk[65536];
 	size_t at = 0, i;
-	ssize_t r;
 
-	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			tk_buf_free(&b);
-			return -1;
-		}
-		tk_buf_put(&b, chunk, (size_t)r);
-	}
-	for (i = 0; i < b.len; i++)
-		if (b.data[i] == '\0') {
-			produce(o, b.data + at);
+	for (i = 0; i < len; i++)
+		if (data[i] == '\0') {
+			produce(o, data + at);
 			at = i + 1;
 		}
-	r = at == b.len ? 0 : -1;       /* a path cut short: the sender failed */
-	tk_buf_free(&b);
-	return (int)r;
+	return at == len ? 0 : -1;      /* a path cut short: the sender failed */
 }

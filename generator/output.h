@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "util.h"
 
 typedef struct tk_out tk_out;
 
@@ -55,11 +56,12 @@ void tk_out_fail(tk_out *o);
 
 /* Adds files written and kept by another process into the same stage. */
 void tk_out_add_counts(tk_out *o, size_t written, size_t kept);
-/* Another process writing into the same stage sends the paths it wrote to
- * the one that commits, which must keep them (tk_out_recv_paths reads to
- * the end of fd). */
-int tk_out_send_paths(const tk_out *o, int fd);
-int tk_out_recv_paths(tk_out *o, int fd);
+/* Another process writing into the same stage hands the paths it wrote to
+ * the one that commits, which must keep them: appended to b, each ended by
+ * a NUL, and taken from the len bytes at data (negative when they end in
+ * the middle of a path). */
+void tk_out_put_paths(const tk_out *o, tk_buf *b);
+int tk_out_take_paths(tk_out *o, const char *data, size_t len);
 
 /* Is relpath a safe relative path for the output? */
 int tk_out_path_ok(const char *relpath);

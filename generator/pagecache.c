@@ -191,6 +191,43 @@ tk_pagecache_note(tk_pagecache *c, const char *path, const char *key)
 	snprintf(e->key, sizeof(e->key), "%s", key);
 }
 
+size_t
+tk_pagecache_noted(const tk_pagecache *c)
+{
+	return c->nnext;
+}
+
+void
+tk_pagecache_put_notes(const tk_pagecache *c, size_t from, tk_buf *b)
+{
+	size_t i;
+
+	for (i = from; i < c->nnext; i++)
+		if (c->next[i].key[0]) {
+			tk_buf_put(b, c->next[i].key, strlen(c->next[i].key) + 1);
+			tk_buf_put(b, c->next[i].path, strlen(c->next[i].path) + 1);
+		}
+}
+
+long
+tk_pagecache_take_notes(tk_pagecache *c, const char *data, size_t len)
+{
+	size_t at = 0, k, p;
+
+	/* key NUL path NUL, until the empty key that ends them. */
+	while (at < len && data[at] != '\0') {
+		k = at + strnlen(data + at, len - at);
+		if (k >= len)
+			return -1;
+		p = k + 1 + strnlen(data + k + 1, len - k - 1);
+		if (p >= len)
+			return -1;
+		tk_pagecache_note(c, data + k + 1, data + at);
+		at = p + 1;
+	}
+	return at < len ? (long)at : -1;
+}
+
 void
 tk_pagecache_stamp(tk_pagecache *c, const tk_out *o)
 {

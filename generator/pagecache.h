@@ -57,6 +57,15 @@ size_t tk_pagecache_reuse_under(tk_pagecache *c, tk_out *o, const char *prefix,
     const char *key);
 /* Notes path's key for the new list. */
 void tk_pagecache_note(tk_pagecache *c, const char *path, const char *key);
+/* How many keys have been noted. */
+size_t tk_pagecache_noted(const tk_pagecache *c);
+/* A second process's keys for the new list: those noted from the from-th
+ * on, appended to b as key NUL path NUL each; the first process takes them
+ * from the len bytes at data, up to the NUL that ends them (the sender
+ * appends it), and returns the bytes before that NUL, or negative when
+ * they are cut short. */
+void tk_pagecache_put_notes(const tk_pagecache *c, size_t from, tk_buf *b);
+long tk_pagecache_take_notes(tk_pagecache *c, const char *data, size_t len);
 /* Stamps the new list with each staged file's size, inode and time, once
  * every page is written... */
 void tk_pagecache_stamp(tk_pagecache *c, const tk_out *o);

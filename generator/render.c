@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -264,7 +266,27 @@ typedef struct {
 	 * key, so the next build can keep the snapshot whole. */
 	tk_pagecache *snap_list;
 	const char *snap_key;
+	/* Two processes share the work by claiming items (the pages in
+	 * order, then the exports) from a counter in shared memory: whichever
+	 * is free takes the next, so neither waits for the other. */
+	atomic_size_t *claim;   /* NULL: this process takes every item */
+	size_t item;            /* the next item this process comes to */
+	size_t mine;            /* the item it has claimed */
 } memo;
+
+/* Is the next item this process's? Then it claims another. */
+static int
+take(memo *mm)
+{
+	size_t i = mm->item++;
+
+	if (mm->claim == NULL)
+		return 1;
+	if (i != mm->mine)
+		return 0;
+	mm->mine = atomic_fetch_add(mm->claim, 1);
+	return 1;
+}
 
 /* Appends data with the snapshot markers (view.h) filled in. */
 static void
@@ -310,13 +332,12 @@ write_snapshot_page(tk_out *o, const char *path, const char *data, size_t len,
 	return rc;
 }
 
-/* One language's pages: those whose index is part modulo nparts, so two
- * processes can share the work. Part 0 notes every page's key for the
- * site's list. */
+/* One language's pages: those this process takes (take), each noted with
+ * its key for the site's list. */
 static int
 render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char *lang,
-    const tk_value *strings, tk_tmpl_env *env, const char *tdir, tk_buf *sitemap, int part,
-    int nparts, memo *mm, tk_diag *d)
+    const tk_value *strings, tk_tmpl_env *env, const char *tdir, tk_buf *sitemap,
+    memo *mm, tk_diag *d)
 {
 	tk_value *globals = NULL;
 	tk_value_arena *arena = tk_value_arena_new();
@@ -339,14 +360,14 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 		char key[41] = "";
 		int r, kept;
 
-		if (mm->salt && (part == 0 || i % (size_t)nparts == (size_t)part))
+		if (!take(mm))
+			continue;
+		if (mm->salt)
 			tk_view_page_key(v, i, mm->salt, key);
-		if (mm->site && part == 0)
+		if (mm->site)
 			tk_pagecache_note(mm->site, pg->path, key);
 		if (mm->snap_list)
 			tk_pagecache_note(mm->snap_list, pg->path, mm->snap_key);
-		if (i % (size_t)nparts != (size_t)part)
-			continue;
 		mm->pages++;
 		/* Kept from before: linked from the previous site, or a snapshot's
 		 * page from memory. verify renders it all the same, to compare. */
@@ -543,6 +564,64 @@ jobs(void)
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 }
 
+/* The exports, each an item to take (they are a fifth of a rebuild at
+ * 10x: whichever process is free writes them). */
+static int
+write_exports(const tk_model *m, tk_out *o, memo *mm)
+{
+	tk_buf b = TK_BUF_INIT;
+	int r = 0;
+
+	if (take(mm)) {
+		tk_export_json(&b, m);
+		r = tk_out_write(o, "data/luvut.json", b.data, b.len);
+		tk_buf_reset(&b);
+	}
+	if (r == 0 && take(mm)) {
+		tk_export_csv(&b, m);
+		r = tk_out_write(o, "data/luvut.csv", b.data, b.len);
+		tk_buf_reset(&b);
+	}
+	if (r == 0 && take(mm)) {
+		tk_export_atom(&b, m, tk_model_site(m)->base_url, 200);
+		r = tk_out_write(o, "feed.xml", b.data, b.len);
+	}
+	tk_buf_free(&b);
+	return r;
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, data, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+read_all(int fd, tk_buf *b)
+{
+	char chunk[65536];
+	ssize_t r;
+
+	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		tk_buf_put(b, chunk, (size_t)r);
+	}
+	return 0;
+}
+
 int
 tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag *d)
 {
@@ -557,8 +636,9 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	char salt[41];
 	tk_measure *table = NULL;
 	memo mm;
-	size_t before[2] = { 0, 0 }, nlang;
-	int rc = -1, r, part, nparts, status, fds[2] = { -1, -1 };
+	size_t before[2] = { 0, 0 }, nlang, noted = 0;
+	tk_pagecache *list;
+	int rc = -1, r, status, fds[2] = { -1, -1 };
 
 	memset(&mm, 0, sizeof(mm));
 	if (opts->dump_dir && mkdir(opts->dump_dir, 0755) != 0 && errno != EEXIST) {
@@ -598,51 +678,77 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		mm.commit = tk_model_commit(m) ? tk_model_commit(m) : "";
 		tk_render_date_fi(mm.date, sizeof(mm.date), tk_model_commit_time(m));
 	}
-	/* Pages are independent: a second process renders every other one.
-	 * Each writes its own files; the output is the same either way. */
+	/* Pages are independent: a second process takes its share. Each
+	 * writes its own files; the output is the same either way. */
 	/* Snapshots keep their pages in this process's memory: one process. */
-	if (jobs() > 1 && mm.snap == NULL && pipe(fds) == 0) {
+	list = opts->site_pages;
+	if (jobs() > 1 && mm.snap == NULL && (mm.claim = mmap(NULL, sizeof(*mm.claim),
+	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+		mm.claim = NULL;
+	if (mm.claim && pipe(fds) == 0) {
+		atomic_init(mm.claim, 0);
 		fflush(stdout);
 		fflush(stderr);
 		before[0] = tk_out_written(o);
 		before[1] = tk_out_kept(o);
+		noted = list ? tk_pagecache_noted(list) : 0;
 		if ((pid = fork()) < 0) {
 			close(fds[0]);
 			close(fds[1]);
 		}
 	}
-	part = pid == 0 ? 1 : 0;
-	nparts = pid >= 0 ? 2 : 1;
+	if (pid < 0 && mm.claim) {
+		munmap(mm.claim, sizeof(*mm.claim));
+		mm.claim = NULL;
+	}
 	if (pid == 0)
 		/* A child outliving a killed build must not write on. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (mm.claim)
+		mm.mine = atomic_fetch_add(mm.claim, 1);
 	r = 0;
 	/* A snapshot keeps the default language only (nlang is 1): the record
 	 * of what the site said, at a third of the cost. */
 	for (i = 0; r == 0 && i < nlang; i++)
 		r = render_lang(m, o, opts, site->nlanguages ? site->languages[i] : "fi",
-		    strings[i], env, tdir, &sitemap, part, nparts, &mm, d);
+		    strings[i], env, tdir, &sitemap, &mm, d);
+	if (r == 0 && opts->base == NULL)
+		r = write_exports(m, o, &mm);
 	if (pid == 0) {
-		/* Tell the parent what this process wrote, for its report. */
+		/* Tell the parent what this process wrote: counts for its
+		 * report, the pages' keys for the site's list, and the paths
+		 * written, which the parent's commit must keep. */
 		size_t counts[4] = { tk_out_written(o) - before[0], tk_out_kept(o) - before[1],
 			mm.pages, mm.rendered };
-		/* Counts first (one write under PIPE_BUF arrives whole), then the
-		 * paths written, which the parent's commit must keep. */
-		int sent = write(fds[1], counts, sizeof(counts)) == (ssize_t)sizeof(counts) &&
-		    tk_out_send_paths(o, fds[1]) == 0;
 
+		tk_buf_put(&b, (const char *)counts, sizeof(counts));
+		if (list)
+			tk_pagecache_put_notes(list, noted, &b);
+		tk_buf_putc(&b, '\0');
+		tk_out_put_paths(o, &b);
+		r = write_all(fds[1], b.data, b.len) == 0 ? r : -1;
 		fflush(stderr);
 		/* 3 says a write failed, so the parent reports an I/O error. */
-		_exit(tk_out_failed(o) ? 3 : r == 0 && sent ? 0 : 1);
+		_exit(tk_out_failed(o) ? 3 : r == 0 ? 0 : 1);
 	}
 	if (pid > 0) {
 		size_t counts[4] = { 0, 0, 0, 0 };
+		long used = 0;
 		int got;
 
 		close(fds[1]);
 		/* Read to the end before waiting: the paths may fill the pipe. */
-		got = read(fds[0], counts, sizeof(counts)) == (ssize_t)sizeof(counts) &&
-		    tk_out_recv_paths(o, fds[0]) == 0;
+		got = read_all(fds[0], &b) == 0 && b.len >= sizeof(counts);
+		if (got) {
+			memcpy(counts, b.data, sizeof(counts));
+			used = list ? tk_pagecache_take_notes(list, b.data + sizeof(counts),
+			    b.len - sizeof(counts)) : 0;
+			got = used >= 0 && sizeof(counts) + (size_t)used < b.len &&
+			    b.data[sizeof(counts) + (size_t)used] == '\0' &&
+			    tk_out_take_paths(o, b.data + sizeof(counts) + (size_t)used + 1,
+			    b.len - sizeof(counts) - (size_t)used - 1) == 0;
+		}
+		tk_buf_reset(&b);
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 		    WEXITSTATUS(status) != 0 || !got) {
 			if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
@@ -674,23 +780,14 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		tk_pagecache_stamp(mm.site, o);
 	if (tk_out_write(o, "sitemap.xml", sitemap.data, sitemap.len) < 0)
 		goto out;
-	tk_export_json(&b, m);
-	if (tk_out_write(o, "data/luvut.json", b.data, b.len) < 0)
-		goto out;
-	tk_buf_reset(&b);
-	tk_export_csv(&b, m);
-	if (tk_out_write(o, "data/luvut.csv", b.data, b.len) < 0)
-		goto out;
-	tk_buf_reset(&b);
-	tk_export_atom(&b, m, site->base_url, 200);
-	if (tk_out_write(o, "feed.xml", b.data, b.len) < 0)
-		goto out;
 	if (copy_static(o, sdir, "", d) < 0) {
 		tk_diag_error(d, sdir, 0, 0, "cannot copy the theme's static files");
 		goto out;
 	}
 	rc = 0;
 out:
+	if (mm.claim)
+		munmap(mm.claim, sizeof(*mm.claim));
 	for (i = 0; i < 3; i++)
 		tk_value_free(strings[i]);
 	tk_tmpl_env_free(env);
