@@ -4,7 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "model.h"
@@ -93,17 +97,169 @@ cmp_snap(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* Builds one snapshot into out under versiot/<id>/, or keeps it whole
+ * from the site before when build_id names the key it was made under. A
+ * snapshot whose content has errors is left out (its id emptied) with a
+ * warning. Returns negative when the build must stop. */
+static int
+build_one(snap *sn, const tk_cli_opts *o, tk_parse_cache *cache, tk_pagecache *pages,
+    const char *build_id, tk_out *out, const tk_render_opts *base_ro, int shared,
+    FILE *errs, tk_diag *d)
+{
+	tk_source_opts so = o->src;
+	tk_source *src = NULL;
+	tk_model *m = NULL;
+	tk_diag *sd = tk_diag_new(errs);
+	tk_render_opts ro = *base_ro;
+	char base[64], content_id[41], key[41];
+	size_t kept;
+	int rc = 0;
+
+	snprintf(base, sizeof(base), "versiot/%.12s/", sn->id);
+	if (build_id) {
+		tk_render_snapshot_key(key, build_id, sn->id, base_ro->dirty);
+		/* Its time comes from the history; without, from its model. */
+		if (sn->time != 0 &&
+		    (kept = tk_pagecache_reuse_under(base_ro->site_pages, out, base, key)) > 0) {
+			if (base_ro->stats)
+				base_ro->stats->pages += kept;
+			tk_diag_free(sd);
+			return 0;
+		}
+		ro.snapshot_key = key;
+	}
+	so.rev = sn->id;
+	so.worktree = 0;
+	so.lazy = 0;
+	if (cache) {
+		so.known = tk_parse_cache_has;
+		so.known_arg = cache;
+	}
+	if (tk_source_open(&src, &so, sd) < 0 || tk_model_load(&m, src, cache, sd) < 0) {
+		tk_diag_warning(d, NULL, 0, 0, "snapshot %.12s: its content has errors "
+		    "(above); it is left out", sn->id);
+		sn->id[0] = '\0';
+	} else {
+		if (sn->time == 0)
+			sn->time = tk_model_commit_time(m);
+		ro.base = base;
+		ro.history = NULL;
+		ro.snapshots = NULL;
+		ro.dump_dir = NULL;
+		/* Only to note the pages under the snapshot's key. */
+		ro.site_pages = build_id ? base_ro->site_pages : NULL;
+		tk_render_content_id(src, content_id);
+		ro.content_id = content_id;
+		ro.snapshot_pages = pages;
+		ro.one_process = shared;
+		rc = tk_render_site(m, out, &ro, d);
+	}
+	tk_model_free(m);
+	tk_source_free(src);
+	tk_diag_free(sd);
+	return rc;
+}
+
+/* The second process's report on its half: counts, the snapshots' times
+ * and which were left out, the pages' keys for the site's list, its
+ * messages, the paths it wrote. Does not return. */
+static void
+send_half(int fd, int r, const snap *v, size_t n, tk_out *out, const size_t before[2],
+    const tk_render_opts *base_ro, const tk_render_stats *stats0, size_t noted,
+    FILE *errs, char **msg)
+{
+	tk_buf b = TK_BUF_INIT;
+	size_t counts[4] = { tk_out_written(out) - before[0], tk_out_kept(out) - before[1],
+		0, 0 }, i;
+
+	if (base_ro->stats) {
+		counts[2] = base_ro->stats->pages - stats0->pages;
+		counts[3] = base_ro->stats->rendered - stats0->rendered;
+	}
+	tk_buf_put(&b, (const char *)counts, sizeof(counts));
+	for (i = 0; i < n; i++) {
+		tk_buf_put(&b, (const char *)&v[i].time, sizeof(v[i].time));
+		tk_buf_putc(&b, v[i].id[0] ? 1 : 0);
+	}
+	if (base_ro->site_pages)
+		tk_pagecache_put_notes(base_ro->site_pages, noted, &b);
+	tk_buf_putc(&b, '\0');
+	if (errs != stderr)
+		fclose(errs);
+	tk_buf_puts(&b, *msg ? *msg : "");
+	tk_buf_putc(&b, '\0');
+	tk_out_put_paths(out, &b);
+	if (tk_write_all(fd, b.data, b.len) < 0)
+		r = -1;
+	/* 3 says a write failed, so the parent reports an I/O error. */
+	_exit(tk_out_failed(out) ? 3 : r == 0 ? 0 : 1);
+}
+
+/* Takes the second process's report (send_half) on the n snapshots at v.
+ * Its messages are printed; 0, or negative when it failed. */
+static int
+recv_half(int fd, pid_t pid, snap *v, size_t n, tk_out *out, const tk_render_opts *base_ro)
+{
+	tk_buf b = TK_BUF_INIT;
+	size_t counts[4], at, i, one = sizeof(v[0].time) + 1;
+	long used = 0;
+	int status, ok;
+
+	ok = tk_read_fd(fd, &b) == 0 && b.len >= sizeof(counts) + n * one;
+	close(fd);
+	if (ok) {
+		memcpy(counts, b.data, sizeof(counts));
+		for (i = 0, at = sizeof(counts); i < n; i++, at += one) {
+			memcpy(&v[i].time, b.data + at, sizeof(v[i].time));
+			if (b.data[at + sizeof(v[i].time)] == 0)
+				v[i].id[0] = '\0';
+		}
+		if (base_ro->site_pages)
+			used = tk_pagecache_take_notes(base_ro->site_pages, b.data + at, b.len - at);
+		ok = used >= 0 && at + (size_t)used < b.len && b.data[at + (size_t)used] == '\0';
+		at += (size_t)used + 1;
+	}
+	if (ok) {
+		const char *end = memchr(b.data + at, '\0', b.len - at);
+
+		ok = end != NULL;
+		if (ok) {
+			fputs(b.data + at, stderr);
+			at = (size_t)(end - b.data) + 1;
+			ok = tk_out_take_paths(out, b.data + at, b.len - at) == 0;
+		}
+	}
+	tk_buf_free(&b);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    !ok) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+			tk_out_fail(out);
+		return -1;
+	}
+	tk_out_add_counts(out, counts[0], counts[1]);
+	if (base_ro->stats) {
+		base_ro->stats->pages += counts[2];
+		base_ro->stats->rendered += counts[3];
+	}
+	return 0;
+}
+
 /* Builds the chosen snapshots into out under versiot/<id>/ and returns
  * the list of those built (newest first) for the versiot/ page. A
  * snapshot whose content has errors is skipped with a warning: an old
  * mistake must not stop today's site. */
 static int
 build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
-    tk_parse_cache *cache, tk_out *out, const tk_render_opts *base_ro, tk_diag *d)
+    tk_parse_cache *cache, tk_parsestore *store, tk_out *out, const tk_render_opts *base_ro,
+    tk_diag *d)
 {
 	snap *v = NULL;
-	size_t n = 0, i, k;
-	int rc = -1;
+	size_t n = 0, i, k, lo, hi, noted = 0, before[2] = { 0, 0 }, msglen = 0;
+	int rc = -1, r, fds[2] = { -1, -1 };
+	pid_t pid = -1;
+	FILE *errs = stderr;
+	char *msg = NULL;
+	tk_render_stats stats0 = { 0, 0 };
 	/* Consecutive snapshots share most pages: each is rendered once. */
 	tk_pagecache *pages = tk_pagecache_new();
 	char build_id[41];
@@ -156,62 +312,47 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 			add_snap(&v, &n, id, h);
 		}
 	}
-	for (i = 0; i < n; i++) {
-		tk_source_opts so = o->src;
-		tk_source *src = NULL;
-		tk_model *m = NULL;
-		tk_diag *sd = tk_diag_new(stderr);
-		tk_render_opts ro = *base_ro;
-		char base[64], content_id[41], key[41];
-		size_t kept;
-
-		snprintf(base, sizeof(base), "versiot/%.12s/", v[i].id);
-		if (keep) {
-			tk_render_snapshot_key(key, build_id, v[i].id, base_ro->dirty);
-			/* Its time comes from the history; without, from its model. */
-			if (v[i].time != 0 &&
-			    (kept = tk_pagecache_reuse_under(base_ro->site_pages, out, base, key)) > 0) {
-				if (base_ro->stats)
-					base_ro->stats->pages += kept;
-				tk_diag_free(sd);
-				continue;
-			}
-			ro.snapshot_key = key;
-		}
-		so.rev = v[i].id;
-		so.worktree = 0;
-		so.lazy = 0;
-		if (cache) {
-			so.known = tk_parse_cache_has;
-			so.known_arg = cache;
-		}
-		if (tk_source_open(&src, &so, sd) < 0 || tk_model_load(&m, src, cache, sd) < 0) {
-			tk_diag_warning(d, NULL, 0, 0, "snapshot %.12s: its content has errors "
-			    "(above); it is left out", v[i].id);
-			v[i].id[0] = '\0';
+	/* Two processes build a half each, so consecutive snapshots still
+	 * share pages within each half. */
+	lo = 0;
+	hi = n;
+	if (tk_render_jobs() > 1 && n >= 2 && pipe(fds) == 0) {
+		before[0] = tk_out_written(out);
+		before[1] = tk_out_kept(out);
+		noted = base_ro->site_pages ? tk_pagecache_noted(base_ro->site_pages) : 0;
+		if (base_ro->stats)
+			stats0 = *base_ro->stats;
+		fflush(stdout);
+		fflush(stderr);
+		if ((pid = fork()) < 0) {
+			close(fds[0]);
+			close(fds[1]);
+		} else if (pid == 0) {
+			/* A child outliving a killed build must not write on. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			close(fds[0]);
+			lo = n / 2;
+			/* Its messages go after the first half's, in order. */
+			if ((errs = open_memstream(&msg, &msglen)) == NULL)
+				errs = stderr;
+			d = tk_diag_new(errs);
+			tk_parsestore_detach(store);
 		} else {
-			if (v[i].time == 0)
-				v[i].time = tk_model_commit_time(m);
-			ro.base = base;
-			ro.history = NULL;
-			ro.snapshots = NULL;
-			ro.dump_dir = NULL;
-			/* Only to note the pages under the snapshot's key. */
-			ro.site_pages = keep ? base_ro->site_pages : NULL;
-			tk_render_content_id(src, content_id);
-			ro.content_id = content_id;
-			ro.snapshot_pages = pages;
-			if (tk_render_site(m, out, &ro, d) < 0) {
-				tk_model_free(m);
-				tk_source_free(src);
-				tk_diag_free(sd);
-				goto out;
-			}
+			close(fds[1]);
+			hi = n / 2;
 		}
-		tk_model_free(m);
-		tk_source_free(src);
-		tk_diag_free(sd);
 	}
+	r = 0;
+	for (i = lo; r == 0 && i < hi; i++)
+		r = build_one(&v[i], o, cache, pages, keep ? build_id : NULL, out, base_ro,
+		    pid >= 0, errs, d);
+	if (pid == 0)
+		send_half(fds[1], r, v + lo, hi - lo, out, before, base_ro, &stats0, noted,
+		    errs, &msg);
+	if (pid > 0 && recv_half(fds[0], pid, v + hi, n - hi, out, base_ro) < 0)
+		r = -1;
+	if (r < 0)
+		goto out;
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_snap);
 	for (i = n; i-- > 0;) {
@@ -324,7 +465,7 @@ tk_cmd_build(int argc, char **argv)
 			rc = TK_EXIT_USAGE;
 			goto out;
 		}
-		if ((r = build_snapshots(&snaps, &o, hist, cache, out, &ro, d)) < 0) {
+		if ((r = build_snapshots(&snaps, &o, hist, cache, store, out, &ro, d)) < 0) {
 			tk_out_abort(out);
 			fprintf(stderr, "tiekartta: the build failed; the site was not changed\n");
 			rc = r == TK_SOURCE_EARG ? TK_EXIT_USAGE : TK_EXIT_IO;

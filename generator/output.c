@@ -95,23 +95,6 @@ pathset_free(pathset *s)
 	tk_strmap_free(s->map);
 }
 
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		off += (size_t)w;
-	}
-	return 0;
-}
-
 /* mkdir -p path. */
 static int
 mkdirs(char *path)
@@ -504,7 +487,7 @@ tk_out_write(tk_out *o, const char *rel, const char *data, size_t len)
 		tk_diag_error(o->d, dst, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}
-	if (write_all(fd, data, len) != 0) {
+	if (tk_write_all(fd, data, len) != 0) {
 		tk_diag_error(o->d, dst, 0, 0, "cannot write: %s", strerror(errno));
 		goto out;
 	}

@@ -317,6 +317,15 @@ tk_parsestore_save(tk_parsestore *s)
 }
 
 void
+tk_parsestore_detach(tk_parsestore *s)
+{
+	/* Not closed: that would write out the buffer this process shares
+	 * with the one that goes on writing. */
+	if (s)
+		s->next = NULL;
+}
+
+void
 tk_parsestore_free(tk_parsestore *s)
 {
 	if (s == NULL)

@@ -43,6 +43,9 @@ int tk_parsestore_verifying(const tk_parsestore *s);
 /* Replaces the store beside the site with the next one. 0, or negative
  * with errno set (the site is fine; the next build parses everything). */
 int tk_parsestore_save(tk_parsestore *s);
+/* In a process forked from the one writing the next store: stop adding to
+ * it (the other process saves it; this one must not save or free s). */
+void tk_parsestore_detach(tk_parsestore *s);
 /* Frees s; a next store not saved is removed. */
 void tk_parsestore_free(tk_parsestore *s);
 

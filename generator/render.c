@@ -552,10 +552,8 @@ tk_render_content_id(const tk_source *src, char out[41])
 	tk_buf_free(&b);
 }
 
-/* How many processes render pages: TK_JOBS, else 2 when the machine has
- * more than one processor. */
-static int
-jobs(void)
+int
+tk_render_jobs(void)
 {
 	const char *e = getenv("TK_JOBS");
 
@@ -588,38 +586,6 @@ write_exports(const tk_model *m, tk_out *o, memo *mm)
 	}
 	tk_buf_free(&b);
 	return r;
-}
-
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, data, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		data += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
-read_all(int fd, tk_buf *b)
-{
-	char chunk[65536];
-	ssize_t r;
-
-	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		tk_buf_put(b, chunk, (size_t)r);
-	}
-	return 0;
 }
 
 int
@@ -682,7 +648,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	 * writes its own files; the output is the same either way. */
 	/* Snapshots keep their pages in this process's memory: one process. */
 	list = opts->site_pages;
-	if (jobs() > 1 && mm.snap == NULL && (mm.claim = mmap(NULL, sizeof(*mm.claim),
+	if (tk_render_jobs() > 1 && mm.snap == NULL && !opts->one_process && (mm.claim = mmap(NULL, sizeof(*mm.claim),
 	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
 		mm.claim = NULL;
 	if (mm.claim && pipe(fds) == 0) {
@@ -726,7 +692,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 			tk_pagecache_put_notes(list, noted, &b);
 		tk_buf_putc(&b, '\0');
 		tk_out_put_paths(o, &b);
-		r = write_all(fds[1], b.data, b.len) == 0 ? r : -1;
+		r = tk_write_all(fds[1], b.data, b.len) == 0 ? r : -1;
 		fflush(stderr);
 		/* 3 says a write failed, so the parent reports an I/O error. */
 		_exit(tk_out_failed(o) ? 3 : r == 0 ? 0 : 1);
@@ -738,7 +704,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 
 		close(fds[1]);
 		/* Read to the end before waiting: the paths may fill the pipe. */
-		got = read_all(fds[0], &b) == 0 && b.len >= sizeof(counts);
+		got = tk_read_fd(fds[0], &b) == 0 && b.len >= sizeof(counts);
 		if (got) {
 			memcpy(counts, b.data, sizeof(counts));
 			used = list ? tk_pagecache_take_notes(list, b.data + sizeof(counts),

@@ -36,6 +36,10 @@ void tk_buf_free(tk_buf *b);
 /* Reads a whole file; returns 0 and a malloc'd NUL-terminated buffer, or
  * negative with errno set. */
 int tk_read_file(char **out, size_t *len, const char *path);
+/* Writes all len bytes to fd (through EINTR and short writes); 0 or -1. */
+int tk_write_all(int fd, const char *data, size_t len);
+/* Appends everything that can be read from fd, to its end, to b; 0 or -1. */
+int tk_read_fd(int fd, tk_buf *b);
 
 /* Is s[0..n) valid UTF-8 (no overlongs, no surrogates)? Returns 1, or 0 and
  * sets *bad to the offset of the first bad byte. */

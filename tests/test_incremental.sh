@@ -303,7 +303,7 @@ else
 fi
 TK_PAGECACHE=off $TK build -q --repo "$R" --theme "$W/theme" --out "$W/snapoff" --snapshots all 2>>"$W/err"
 check "snapshots: the same bytes as with every page rendered" diff -r "$W/snap" "$W/snapoff"
-$TK build --repo "$R" --theme "$W/theme" --out "$W/snap2" --snapshots all >"$W/out" 2>>"$W/err"
+TK_JOBS=1 $TK build --repo "$R" --theme "$W/theme" --out "$W/snap2" --snapshots all >"$W/out" 2>>"$W/err"
 snaps=$(ls "$W/snap2/versiot" | grep -c '^[0-9a-f]')
 check "snapshots: 4 of them" [ "$snaps" = 4 ]
 # Worked out by hand: the site, the first snapshot and the second (a new
@@ -312,6 +312,13 @@ check "snapshots: 4 of them" [ "$snaps" = 4 ]
 # no November record: the free page, the roadmap list, the roadmap and the
 # October page.
 check "snapshots: $(rendered) of $(pages) pages rendered: all but 2 x 4" [ "$(rendered)" = "$(( $(pages) - 8 ))" ]
+# Two processes build a half each (2 + 2): the third snapshot begins the
+# second half, so it is rendered whole; only the fourth keeps its 4 pages.
+TK_JOBS=2 $TK build --repo "$R" --theme "$W/theme" --out "$W/snap3" --snapshots all >"$W/out" 2>>"$W/err"
+check "snapshots in two processes: the same bytes" diff -r "$W/snap2" "$W/snap3"
+check "snapshots in two processes: the same keys" \
+	[ "$(cut -d' ' -f1,5 "$W/snap2.tiekartta-pages")" = "$(cut -d' ' -f1,5 "$W/snap3.tiekartta-pages")" ]
+check "snapshots in two processes: all but 4 pages rendered" [ "$(rendered)" = "$(( $(pages) - 4 ))" ]
 short=$(git -C "$R" rev-parse --short=12 HEAD)
 check "snapshots: each banner names its own commit" \
 	grep -q "<code title=\"$(git -C "$R" rev-parse HEAD)\">$short</code>" "$W/snap2/versiot/$short/alueet/alpha/index.html"
@@ -352,10 +359,24 @@ $TK build --repo "$R" --theme "$W/theme" --out "$W/snap2" --snapshots all >"$W/o
 check "a snapshot's page edited by hand: that snapshot's 15 pages are rendered again" [ "$(rendered)" = 15 ]
 check "and the page is as built" diff -r "$W/snap2" "$W/snapoff"
 echo '{{! muutettu }}' >>"$W/theme/templates/layout.mustache"
-$TK build --repo "$R" --theme "$W/theme" --out "$W/snap2" --snapshots all >"$W/out" 2>>"$W/err"
+TK_JOBS=1 $TK build --repo "$R" --theme "$W/theme" --out "$W/snap2" --snapshots all >"$W/out" 2>>"$W/err"
 # Every page but those the last 3 snapshots keep in memory from the one
 # before (each a record of an existing month: 4, as above).
 check "a template edit: every snapshot is rendered again" [ "$(rendered)" = $((115 - 3 * 4)) ]
+
+# A commit whose content has errors, in the second process's half: it is
+# left out with the same warning, in the same place among the messages.
+cp "$R/content/status/beta/2021-11.yaml" "$W/beta-good"
+echo "  htt-a-1-1: [" >>"$R/content/status/beta/2021-11.yaml"
+commit "Rikki"
+cp "$W/beta-good" "$R/content/status/beta/2021-11.yaml"
+commit "Korjattu"
+TK_JOBS=1 $TK build -q --repo "$R" --theme "$W/theme" --out "$W/snap4" --snapshots all 2>"$W/err1"
+TK_JOBS=2 $TK build -q --repo "$R" --theme "$W/theme" --out "$W/snap5" --snapshots all 2>"$W/err2"
+check "a broken snapshot in the second half: left out, with a warning" \
+	grep -q "snapshot $(git -C "$R" rev-parse --short=12 HEAD~1): its content has errors (above); it is left out" "$W/err2"
+check "a broken snapshot in the second half: the same messages as in one process" diff "$W/err1" "$W/err2"
+check "a broken snapshot in the second half: the same bytes as in one process" diff -r "$W/snap4" "$W/snap5"
 
 # --snapshots months: the last content commit of each month (UTC). The 5
 # commits above are all of December 2021; one more in January.
