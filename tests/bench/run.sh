@@ -276,7 +276,7 @@ if want 1; then
 		g=$W/gen$n
 		"$PY" "$BENCH/gen_pages.py" "$n" "$g" >/dev/null
 		"$TK" check --repo "$g/tiekartta" >"$W/cmd.out" 2>"$W/cmd.err" || fail "tiekartta check (generic $n)"
-		both "$g/tout" "$TRASH '$g/tout' '$g/tout.tiekartta-pages' '$g/tout.tiekartta-spare'" "$g/hout" "$TRASH '$g/hout'"
+		both "$g/tout" "$TRASH '$g/tout' '$g/tout.tiekartta-pages' '$g/tout.tiekartta-spare' '$g/tout.tiekartta-parsed'" "$g/hout" "$TRASH '$g/hout'"
 		say "N=$n: tiekartta ${TW}s, hugo ${HW}s, ratio $(div "$HW" "$TW" %.2f)"
 		pair_row "$n" >>"$R"
 		echo "generic $n pages|$g/tout|$TW|$RUNS|$TC" >>"$FLOOR"
@@ -329,7 +329,7 @@ if want 2; then
 		cmb=$(printf '%s' "$line" | sed -n 's/.* \([0-9.]*\) MB in .*/\1/p')
 		runs=$RUNS
 		[ "$f" -lt 100 ] || runs=$RUNS_BIG
-		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-pages' '$s/out.tiekartta-spare'" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
+		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-pages' '$s/out.tiekartta-spare' '$s/out.tiekartta-parsed'" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
 		pages=$(html_of "$s/out")
 		nf=$(files_of "$s/out")
 		by=$(bytes_of "$s/out")
@@ -374,8 +374,9 @@ if want 4; then
 	out "The scaled content without $INCR_ORG's record of the last month is built into"
 	out "OUT, twice, so that the spare (the site before, which the next build stages in) is beside it."
 	out "The record is added in a new commit and \`tiekartta build --repo DIR --out OUT\` runs again into"
-	out "the same OUT (restored before each run with \`cp -al\`, as hard links, with the spare and the"
-	out "list of page keys beside it). *Rewritten* files have a new inode or modification time;"
+	out "the same OUT (restored before each run with \`cp -al\`, as hard links, with the spare, the"
+	out "list of page keys and the parsed files beside it). *Rewritten* files have a new inode or"
+	out "modification time;"
 	out "unchanged files are linked from the previous site. *Pages rendered* are those whose inputs"
 	out "changed; the others are linked unrendered (generator/pagecache.h). *No-op* rebuilds the same"
 	out "commit."
@@ -390,7 +391,7 @@ if want 4; then
 			fail "gen_scaled.py $f --hold"
 		runs=$RUNS
 		[ "$f" -lt 10 ] || runs=$RUNS_BIG
-		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-pages' '$s/out.tiekartta-spare'" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
+		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-pages' '$s/out.tiekartta-spare' '$s/out.tiekartta-parsed'" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
 		full=$MW fullc=$MC
 		# Restored as hard links: the same files (inodes), as the build
 		# left them, so the list of page keys beside still describes them.
@@ -400,6 +401,7 @@ if want 4; then
 		cp -al "$s/out" "$s/out.a"
 		cp -al "$s/out.tiekartta-spare" "$s/spare.a"
 		cp "$s/out.tiekartta-pages" "$s/list.a"
+		cp "$s/out.tiekartta-parsed" "$s/parsed.a"
 		listing "$s/out" "$W/l0"
 		measure "$runs" "" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
 		noop=$MW noopc=$MC
@@ -409,7 +411,7 @@ if want 4; then
 		cp -R "$s.held/status" "$s/content/"
 		git -C "$s" add -A content
 		git_commit "$s" "one new record" "2040-01-02T00:00:00Z"
-		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-spare' && cp -al '$s/out.a' '$s/out' && cp -al '$s/spare.a' '$s/out.tiekartta-spare' && cp '$s/list.a' '$s/out.tiekartta-pages' && cd '$s/out' && find . -type f -printf '%P %i %T@\n' | sort >'$W/l2'" \
+		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-spare' && cp -al '$s/out.a' '$s/out' && cp -al '$s/spare.a' '$s/out.tiekartta-spare' && cp '$s/list.a' '$s/out.tiekartta-pages' && cp '$s/parsed.a' '$s/out.tiekartta-parsed' && cd '$s/out' && find . -type f -printf '%P %i %T@\n' | sort >'$W/l2'" \
 			"$TK" build --theme "$W/theme" --repo "$s" --out "$s/out"
 		inc=$MW incc=$MC
 		built=$(sed -n 's/^tiekartta: built \([0-9]*\) files (\([0-9]*\) unchanged; \([0-9]*\) of \([0-9]*\) pages rendered).*/\1 \2/p' "$W/cmd.out")
@@ -440,7 +442,7 @@ if want 5; then
 	nsample=$(wc -l <"$W/sample" | tr -d ' ')
 	: >"$W/hruns"
 	while read -r rev; do
-		measure 1 "$TRASH '$W/hout' '$W/hout.tiekartta-pages' '$W/hout.tiekartta-spare'" "$TK" build -q --theme "$W/theme" --repo "$W/hist" --rev "$rev" --out "$W/hout"
+		measure 1 "$TRASH '$W/hout' '$W/hout.tiekartta-pages' '$W/hout.tiekartta-spare' '$W/hout.tiekartta-parsed'" "$TK" build -q --theme "$W/theme" --repo "$W/hist" --rev "$rev" --out "$W/hout"
 		echo "$MW $MC" >>"$W/hruns"
 	done <"$W/sample"
 	trash "$W/hout"
@@ -460,7 +462,7 @@ if want 5; then
 	out "| $nrev separate \`tiekartta build --rev REV --out OUT\` | $nsample ($how) | $(fmt %.2f "$hmean") | $(fmt %.2f "$hcpu") | $(fmt %.0f "$htotal") |"
 	say "separate builds: $nsample run, mean ${hmean}s, $nrev revisions: ${htotal}s"
 	if "$TK" build --help 2>&1 | grep -q -- '--snapshots'; then
-		if SOFT=1 measure "$RUNS_BIG" "$TRASH '$W/snap' '$W/snap.tiekartta-pages' '$W/snap.tiekartta-spare'" "$TK" build -q --theme "$W/theme" --repo "$W/hist" --snapshots all --out "$W/snap"; then
+		if SOFT=1 measure "$RUNS_BIG" "$TRASH '$W/snap' '$W/snap.tiekartta-pages' '$W/snap.tiekartta-spare' '$W/snap.tiekartta-parsed'" "$TK" build -q --theme "$W/theme" --repo "$W/hist" --snapshots all --out "$W/snap"; then
 			out "| \`tiekartta build --snapshots all --out OUT\` | 1 | $(div "$MW" "$nrev" %.3f) | $(div "$MC" "$nrev" %.3f) | $(fmt %.1f "$MW") |"
 			out ""
 			out "Snapshots: $(files_of "$W/snap") files, $(mb "$(bytes_of "$W/snap")") MB written, peak RSS $(rssmb "$MR") MB,"
