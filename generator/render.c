@@ -648,8 +648,9 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	 * writes its own files; the output is the same either way. */
 	/* Snapshots keep their pages in this process's memory: one process. */
 	list = opts->site_pages;
-	if (tk_render_jobs() > 1 && mm.snap == NULL && !opts->one_process && (mm.claim = mmap(NULL, sizeof(*mm.claim),
-	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+	if (tk_render_jobs() > 1 && mm.snap == NULL && !opts->one_process &&
+	    (mm.claim = mmap(NULL, sizeof(*mm.claim), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
 		mm.claim = NULL;
 	if (mm.claim && pipe(fds) == 0) {
 		atomic_init(mm.claim, 0);
