@@ -87,7 +87,9 @@ perf_tables() { # DATA LABEL
 	out ""
 	out "| phase | function | inclusive |"
 	out "| --- | --- | ---: |"
-	for f in "read the content (libgit2)|tk_source_open" "load the model (YAML, validation)|tk_model_load" \
+	for f in "read the content (libgit2)|tk_source_open tk_source_read_all" \
+		"load the model (YAML, validation)|tk_model_load" \
+		"… parsed files kept between builds|tk_parsestore_get tk_parsestore_put tk_parsestore_save" \
 		"submission history (Git log)|tk_history_load" "render the site: pages, exports|tk_render_site" \
 		"… view data of a page|tk_view_data" "… Mustache|tk_tmpl_render_with" "… Markdown|tk_md_render" \
 		"… SVG charts|tk_chart_bars tk_chart_lines tk_chart_tilemap" "JSON export|tk_export_json" \
