@@ -42,6 +42,10 @@ struct tk_parsestore {
 	FILE *old;              /* the last build's store, or NULL */
 	index_t was;
 	FILE *next;             /* the next store, or NULL once writing failed */
+	/* The site's folder does not exist yet (a first build): the trees
+	 * wait in memory until the build has made it. */
+	int waiting;
+	tk_buf wait;
 	uint64_t next_off;
 	index_t now;
 };
@@ -184,8 +188,9 @@ tk_parsestore_open(const char *dir)
 	read_old(s);
 	header(head, s->program);
 	/* Without a next store the build goes on: it is only not kept. */
-	if ((s->next = fopen(s->tmp, "wb")) != NULL &&
-	    fwrite(head, 1, HEAD, s->next) != HEAD) {
+	if ((s->next = fopen(s->tmp, "wb")) == NULL)
+		s->waiting = errno == ENOENT;
+	else if (fwrite(head, 1, HEAD, s->next) != HEAD) {
 		fclose(s->next);
 		s->next = NULL;
 	}
@@ -218,9 +223,11 @@ static void
 carry(tk_parsestore *s, const char *oid, const unsigned char *data, size_t len,
     uint64_t check)
 {
-	if (s->next == NULL || tk_strmap_get(s->now.by_oid, oid) != NULL)
+	if ((s->next == NULL && !s->waiting) || tk_strmap_get(s->now.by_oid, oid) != NULL)
 		return;
-	if (fwrite(data, 1, len, s->next) != len) {
+	if (s->waiting)
+		tk_buf_put(&s->wait, (const char *)data, len);
+	else if (fwrite(data, 1, len, s->next) != len) {
 		fclose(s->next);
 		s->next = NULL;
 		return;
@@ -252,7 +259,7 @@ tk_parsestore_put(tk_parsestore *s, const char *oid, tk_ydoc *doc)
 {
 	tk_buf b = TK_BUF_INIT;
 
-	if (s->mode == TK_PAGECACHE_OFF || s->next == NULL ||
+	if (s->mode == TK_PAGECACHE_OFF || (s->next == NULL && !s->waiting) ||
 	    tk_strmap_get(s->now.by_oid, oid) != NULL)
 		return;
 	tk_yaml_save(&b, doc);
@@ -286,6 +293,19 @@ tk_parsestore_save(tk_parsestore *s)
 
 	if (s->mode == TK_PAGECACHE_OFF)
 		return 0;
+	if (s->waiting) {
+		char head[HEAD + 1];
+
+		header(head, s->program);
+		s->waiting = 0;
+		if ((s->next = fopen(s->tmp, "wb")) == NULL)
+			return -1;
+		if (fwrite(head, 1, HEAD, s->next) != HEAD ||
+		    fwrite(s->wait.data ? s->wait.data : "", 1, s->wait.len, s->next) != s->wait.len) {
+			fclose(s->next);
+			s->next = NULL;
+		}
+	}
 	if (s->next == NULL) {
 		errno = EIO;
 		return -1;
@@ -321,8 +341,10 @@ tk_parsestore_detach(tk_parsestore *s)
 {
 	/* Not closed: that would write out the buffer this process shares
 	 * with the one that goes on writing. */
-	if (s)
+	if (s) {
 		s->next = NULL;
+		s->waiting = 0;
+	}
 }
 
 void
@@ -340,6 +362,7 @@ tk_parsestore_free(tk_parsestore *s)
 		fclose(s->old);
 	index_free(&s->was);
 	index_free(&s->now);
+	tk_buf_free(&s->wait);
 	free(s->file);
 	free(s->tmp);
 	free(s);

@@ -128,6 +128,13 @@ check "the site is untouched" diff -r "$W/site" "$W/fresh"
 rm "$P"
 rebuild "without the store"
 check "without the store: no page rendered" [ "$(rendered)" = 0 ]
+# A first build into folders not made yet: the trees wait in memory until
+# the build has made them.
+$TK build -q --repo "$R" --theme "$W/theme" --out "$W/deep/er/site" 2>"$W/err"
+check "a site in folders not made yet: no warning" [ ! -s "$W/err" ]
+check "a site in folders not made yet: its parsed files are kept" test -s "$W/deep/er/site.tiekartta-parsed"
+TK_PAGECACHE=verify $TK build -q --repo "$R" --theme "$W/theme" --out "$W/deep/er/site" 2>"$W/err"
+check "and they verify" [ $? -eq 0 ]
 
 commit "Tyhjä"
 rebuild "a commit that changes no content"
