@@ -19,7 +19,7 @@ ASAN_OBJ = $(SRC:%.c=$(O)/asan/%.o)
 TESTS = test_yaml test_model test_output test_markdown test_figures test_tmpl test_mustache_spec test_chart test_export test_history test_diff
 HDR = $(wildcard generator/*.h)
 
-.PHONY: all run test deps asan asan-bins valgrind clean regen fuzz bench
+.PHONY: all run test deps asan asan-bins valgrind clean regen fuzz bench install uninstall
 
 all: $(B)/tiekartta
 
@@ -75,6 +75,22 @@ fuzz:
 # Benchmarks against Hugo and the copy floor; writes docs/benchmarks.md.
 bench: all
 	sh tests/bench/run.sh
+
+# The command, the default theme and the manual under PREFIX (DESTDIR for
+# packaging). The installed command finds the theme beside it, in
+# ../share/tiekartta/themes, for content without a theme of its own.
+PREFIX ?= /usr/local
+SHARE = $(DESTDIR)$(PREFIX)/share
+install: all
+	install -D -m 755 $(B)/tiekartta $(DESTDIR)$(PREFIX)/bin/tiekartta
+	rm -rf $(SHARE)/tiekartta/themes/default
+	mkdir -p $(SHARE)/tiekartta/themes
+	cp -R themes/default $(SHARE)/tiekartta/themes/default
+	install -D -m 644 docs/tiekartta.1 $(SHARE)/man/man1/tiekartta.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tiekartta $(SHARE)/man/man1/tiekartta.1
+	rm -rf $(SHARE)/tiekartta
 
 clean:
 	rm -rf output/obj output/bin output/site output/test output/fuzz

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -99,6 +100,28 @@ tk_cli_parse(tk_cli_opts *o, int argc, char **argv, const char *usage)
 	return 0;
 }
 
+/* <prefix>/share/tiekartta/themes/default for a command at
+ * <prefix>/bin/tiekartta, when it is there; else NULL. */
+static char *
+installed_theme(void)
+{
+	char exe[4096], *slash, *theme;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat st;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	theme = xasprintf("%s/../share/tiekartta/themes/default", exe);
+	if (stat(theme, &st) == 0 && S_ISDIR(st.st_mode))
+		return theme;
+	free(theme);
+	return NULL;
+}
+
 char *
 tk_cli_theme(const tk_cli_opts *o, const tk_source *src)
 {
@@ -109,10 +132,13 @@ tk_cli_theme(const tk_cli_opts *o, const tk_source *src)
 	if (o->theme)
 		return xstrdup(o->theme);
 	theme = xasprintf("%sthemes/default", base);
-	if (stat(theme, &st) != 0) {
-		/* A content repository without a theme of its own gets ours. */
-		free(theme);
-		theme = xstrdup(TK_THEME_DIR "/default");
-	}
-	return theme;
+	if (stat(theme, &st) == 0)
+		return theme;
+	/* A content repository without a theme of its own gets ours: the one
+	 * installed beside the command (make install), else the source tree's
+	 * it was built in. */
+	free(theme);
+	if ((theme = installed_theme()) != NULL)
+		return theme;
+	return xstrdup(TK_THEME_DIR "/default");
 }

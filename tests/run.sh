@@ -75,6 +75,10 @@ esac
 case " $ways " in *" plain "*)
 	suite "manpage" env TK="$(pwd)/$B/tiekartta" sh tests/test_manpage.sh ;;
 esac
+# make install and the installed command's theme, once.
+case " $ways " in *" plain "*)
+	suite "install" sh tests/test_install.sh ;;
+esac
 # The site in a real browser (Chromium, axe-core, the Nu HTML Checker), once.
 case " $ways " in *" plain "*)
 	suite "browser" env TK="$(pwd)/$B/tiekartta" sh tests/browser/run.sh ;;
