@@ -322,8 +322,8 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 		noted = base_ro->site_pages ? tk_pagecache_noted(base_ro->site_pages) : 0;
 		if (base_ro->stats)
 			stats0 = *base_ro->stats;
-		fflush(stdout);
-		fflush(stderr);
+		/* Every stream, as in tk_render_site. */
+		fflush(NULL);
 		if ((pid = fork()) < 0) {
 			close(fds[0]);
 			close(fds[1]);

@@ -4,11 +4,14 @@
  * back to back, an index (per tree: blob id, offset, length, checksum) and
  * a footer (the index's offset, its entries, its checksum, an end mark).
  * Numbers are 64-bit little-endian. The next store is written as the build
- * goes, trees as they are met, so memory holds the index only. */
+ * goes, trees as they are met, so memory holds the index only; each at its
+ * own offset (pwrite), so nothing buffered can land twice or elsewhere when
+ * the build forks. */
 #define _DEFAULT_SOURCE
 #include "parsestore.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +44,7 @@ struct tk_parsestore {
 	char program[41];
 	FILE *old;              /* the last build's store, or NULL */
 	index_t was;
-	FILE *next;             /* the next store, or NULL once writing failed */
+	int next;               /* the next store, or -1 once writing failed */
 	/* The site's folder does not exist yet (a first build): the trees
 	 * wait in memory until the build has made it. */
 	int waiting;
@@ -168,12 +171,35 @@ none:
 	s->old = NULL;
 }
 
+/* Writes len bytes at off in the next store; on failure there is none. */
+static void
+put_at(tk_parsestore *s, uint64_t off, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (s->next >= 0 && len > 0) {
+		ssize_t w = pwrite(s->next, p, len, (off_t)off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(s->next);
+			s->next = -1;
+			return;
+		}
+		p += w;
+		off += (uint64_t)w;
+		len -= (size_t)w;
+	}
+}
+
 tk_parsestore *
 tk_parsestore_open(const char *dir)
 {
 	tk_parsestore *s = xcalloc(1, sizeof(*s));
 	char head[HEAD + 1];
 
+	s->next = -1;
 	if (!tk_source_program_id(s->program)) {
 		free(s);
 		return NULL;
@@ -188,12 +214,10 @@ tk_parsestore_open(const char *dir)
 	read_old(s);
 	header(head, s->program);
 	/* Without a next store the build goes on: it is only not kept. */
-	if ((s->next = fopen(s->tmp, "wb")) == NULL)
+	if ((s->next = open(s->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		s->waiting = errno == ENOENT;
-	else if (fwrite(head, 1, HEAD, s->next) != HEAD) {
-		fclose(s->next);
-		s->next = NULL;
-	}
+	else
+		put_at(s, 0, head, HEAD);
 	s->next_off = HEAD;
 	return s;
 }
@@ -223,15 +247,12 @@ static void
 carry(tk_parsestore *s, const char *oid, const unsigned char *data, size_t len,
     uint64_t check)
 {
-	if ((s->next == NULL && !s->waiting) || tk_strmap_get(s->now.by_oid, oid) != NULL)
+	if ((s->next < 0 && !s->waiting) || tk_strmap_get(s->now.by_oid, oid) != NULL)
 		return;
 	if (s->waiting)
 		tk_buf_put(&s->wait, (const char *)data, len);
-	else if (fwrite(data, 1, len, s->next) != len) {
-		fclose(s->next);
-		s->next = NULL;
+	else if (put_at(s, s->next_off, data, len), s->next < 0)
 		return;
-	}
 	index_add(&s->now, oid, s->next_off, len, check);
 	s->next_off += len;
 }
@@ -259,7 +280,7 @@ tk_parsestore_put(tk_parsestore *s, const char *oid, tk_ydoc *doc)
 {
 	tk_buf b = TK_BUF_INIT;
 
-	if (s->mode == TK_PAGECACHE_OFF || (s->next == NULL && !s->waiting) ||
+	if (s->mode == TK_PAGECACHE_OFF || (s->next < 0 && !s->waiting) ||
 	    tk_strmap_get(s->now.by_oid, oid) != NULL)
 		return;
 	tk_yaml_save(&b, doc);
@@ -298,15 +319,12 @@ tk_parsestore_save(tk_parsestore *s)
 
 		header(head, s->program);
 		s->waiting = 0;
-		if ((s->next = fopen(s->tmp, "wb")) == NULL)
+		if ((s->next = open(s->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 			return -1;
-		if (fwrite(head, 1, HEAD, s->next) != HEAD ||
-		    fwrite(s->wait.data ? s->wait.data : "", 1, s->wait.len, s->next) != s->wait.len) {
-			fclose(s->next);
-			s->next = NULL;
-		}
+		put_at(s, 0, head, HEAD);
+		put_at(s, HEAD, s->wait.data ? s->wait.data : "", s->wait.len);
 	}
-	if (s->next == NULL) {
+	if (s->next < 0) {
 		errno = EIO;
 		return -1;
 	}
@@ -323,11 +341,11 @@ tk_parsestore_save(tk_parsestore *s)
 	put64(foot + 8, s->now.n);
 	put64(foot + 16, checksum(idx, s->now.n * ENTRY));
 	memcpy(foot + 24, END_MARK, 8);
-	ok = fwrite(idx, 1, s->now.n * ENTRY, s->next) == s->now.n * ENTRY &&
-	    fwrite(foot, 1, FOOT, s->next) == FOOT;
+	put_at(s, s->next_off, idx, s->now.n * ENTRY);
+	put_at(s, s->next_off + s->now.n * ENTRY, foot, FOOT);
 	free(idx);
-	ok = fclose(s->next) == 0 && ok;
-	s->next = NULL;
+	ok = s->next >= 0 && close(s->next) == 0;
+	s->next = -1;
 	if (!ok || rename(s->tmp, s->file) != 0) {
 		if (errno == 0)
 			errno = EIO;
@@ -339,10 +357,10 @@ tk_parsestore_save(tk_parsestore *s)
 void
 tk_parsestore_detach(tk_parsestore *s)
 {
-	/* Not closed: that would write out the buffer this process shares
-	 * with the one that goes on writing. */
 	if (s) {
-		s->next = NULL;
+		if (s->next >= 0)
+			close(s->next);
+		s->next = -1;
 		s->waiting = 0;
 	}
 }
@@ -352,10 +370,8 @@ tk_parsestore_free(tk_parsestore *s)
 {
 	if (s == NULL)
 		return;
-	if (s->next) {
-		fclose(s->next);
-		s->next = NULL;
-	}
+	if (s->next >= 0)
+		close(s->next);
 	/* Saved, the temporary name is gone; otherwise this removes it. */
 	unlink(s->tmp);
 	if (s->old)

@@ -654,8 +654,10 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		mm.claim = NULL;
 	if (mm.claim && pipe(fds) == 0) {
 		atomic_init(mm.claim, 0);
-		fflush(stdout);
-		fflush(stderr);
+		/* Every stream, the parsed-file store's too: what is left in a
+		 * buffer would be written twice if the child flushed its copy
+		 * (valgrind's exit does). */
+		fflush(NULL);
 		before[0] = tk_out_written(o);
 		before[1] = tk_out_kept(o);
 		noted = list ? tk_pagecache_noted(list) : 0;
