@@ -198,7 +198,8 @@ send_half(int fd, int r, const snap *v, size_t n, tk_out *out, const size_t befo
 /* Takes the second process's report (send_half) on the n snapshots at v.
  * Its messages are printed; 0, or negative when it failed. */
 static int
-recv_half(int fd, pid_t pid, snap *v, size_t n, tk_out *out, const tk_render_opts *base_ro)
+recv_half(int fd, pid_t pid, snap *v, size_t n, tk_out *out, const tk_render_opts *base_ro,
+    tk_diag *d)
 {
 	tk_buf b = TK_BUF_INIT;
 	size_t counts[4], at, i, one = sizeof(v[0].time) + 1;
@@ -234,6 +235,11 @@ recv_half(int fd, pid_t pid, snap *v, size_t n, tk_out *out, const tk_render_opt
 	    !ok) {
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
 			tk_out_fail(out);
+		else if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+			/* Exit 1 printed its reasons above; this has none. */
+			tk_diag_error(d, NULL, 0, 0, "the process building the newer half of the "
+			    "snapshots stopped without a reason; build again with TK_JOBS=1 and "
+			    "report this");
 		return -1;
 	}
 	tk_out_add_counts(out, counts[0], counts[1]);
@@ -349,7 +355,7 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 	if (pid == 0)
 		send_half(fds[1], r, v + lo, hi - lo, out, before, base_ro, &stats0, noted,
 		    errs, &msg);
-	if (pid > 0 && recv_half(fds[0], pid, v + hi, n - hi, out, base_ro) < 0)
+	if (pid > 0 && recv_half(fds[0], pid, v + hi, n - hi, out, base_ro, d) < 0)
 		r = -1;
 	if (r < 0)
 		goto out;
