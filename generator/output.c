@@ -529,8 +529,16 @@ old_intact(tk_out *o, const char *rel, const tk_out_stamp *was, const char **nam
 	return dfd;
 }
 
+static void
+stamp_of(const struct stat *st, tk_out_stamp *out)
+{
+	out->size = (long long)st->st_size;
+	out->inode = (long long)st->st_ino;
+	out->mtime = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
 int
-tk_out_reuse(tk_out *o, const char *rel, const tk_out_stamp *was)
+tk_out_reuse(tk_out *o, const char *rel, const tk_out_stamp *was, tk_out_stamp *now)
 {
 	char *dst = NULL;
 	const char *name;
@@ -546,6 +554,9 @@ tk_out_reuse(tk_out *o, const char *rel, const tk_out_stamp *was)
 	produce(o, rel);
 	o->kept++;
 	rc = 1;
+	/* The staged file is the old one (the same inode): its stamp. */
+	if (now)
+		stamp_of(&st, now);
 out:
 	free(dst);
 	return rc;
@@ -561,9 +572,7 @@ tk_out_stat(const tk_out *o, const char *rel, tk_out_stamp *now)
 	free(p);
 	if (rc != 0 || !S_ISREG(st.st_mode))
 		return -1;
-	now->size = (long long)st.st_size;
-	now->inode = (long long)st.st_ino;
-	now->mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	stamp_of(&st, now);
 	return 0;
 }
 

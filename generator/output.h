@@ -34,8 +34,10 @@ typedef struct {
 
 /* Links relpath from the previous site when it is a regular file still
  * as was says (TK_CHECKSTAT=minimal: its size and whole seconds of mtime
- * only). Returns 1 when linked (counted as kept), 0 when not. */
-int tk_out_reuse(tk_out *o, const char *relpath, const tk_out_stamp *was);
+ * only). Returns 1 when linked (counted as kept), 0 when not. When linked
+ * and now is not NULL, *now is the staged file's stamp (as tk_out_stat
+ * would give it). */
+int tk_out_reuse(tk_out *o, const char *relpath, const tk_out_stamp *was, tk_out_stamp *now);
 /* Does the previous site's relpath hold exactly data? */
 int tk_out_same(tk_out *o, const char *relpath, const char *data, size_t len);
 /* The staged relpath's stamp; negative when it is not a regular file. */

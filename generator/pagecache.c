@@ -11,6 +11,7 @@ typedef struct {
 	char *path;
 	char key[41];
 	tk_out_stamp stamp;
+	int stamped;            /* stamp known (kept: the old file's), not to stat */
 } entry;
 
 typedef struct {
@@ -141,19 +142,27 @@ out:
 }
 
 int
-tk_pagecache_reuse(const tk_pagecache *c, tk_out *o, const char *path, const char *key)
+tk_pagecache_reuse(tk_pagecache *c, tk_out *o, const char *path, const char *key)
 {
 	const entry *e = tk_strmap_get(c->by_path, path);
+	entry *last = c->nnext ? &c->next[c->nnext - 1] : NULL;
+	tk_out_stamp now;
 
-	if (e == NULL || strcmp(e->key, key) != 0)
+	if (e == NULL || strcmp(e->key, key) != 0 || !tk_out_reuse(o, path, &e->stamp, &now))
 		return 0;
-	return tk_out_reuse(o, path, &e->stamp);
+	/* Noted just before: its stamp is known without a stat. */
+	if (last && strcmp(last->path, path) == 0) {
+		last->stamp = now;
+		last->stamped = 1;
+	}
+	return 1;
 }
 
 size_t
 tk_pagecache_reuse_under(tk_pagecache *c, tk_out *o, const char *prefix, const char *key)
 {
 	size_t lo = 0, hi = c->nprev, n = strlen(prefix), i, end;
+	tk_out_stamp *stamps;
 
 	while (lo < hi) {               /* the first path not below prefix */
 		size_t mid = lo + (hi - lo) / 2;
@@ -168,11 +177,18 @@ tk_pagecache_reuse_under(tk_pagecache *c, tk_out *o, const char *prefix, const c
 			return 0;
 	/* All or nothing: when a file was changed since, the caller renders
 	 * the lot over what was linked. */
+	stamps = xcalloc(end - lo + 1, sizeof(*stamps));
 	for (i = lo; i < end; i++)
-		if (!tk_out_reuse(o, c->prev[i].path, &c->prev[i].stamp))
+		if (!tk_out_reuse(o, c->prev[i].path, &c->prev[i].stamp, &stamps[i - lo])) {
+			free(stamps);
 			return 0;
-	for (i = lo; i < end; i++)
+		}
+	for (i = lo; i < end; i++) {
 		tk_pagecache_note(c, c->prev[i].path, key);
+		c->next[c->nnext - 1].stamp = stamps[i - lo];
+		c->next[c->nnext - 1].stamped = 1;
+	}
+	free(stamps);
 	return end - lo;
 }
 
@@ -240,7 +256,7 @@ tk_pagecache_stamp(tk_pagecache *c, const tk_out *o)
 	for (i = 0; i < c->nnext; i++) {
 		entry *e = &c->next[i];
 
-		if (tk_out_stat(o, e->path, &e->stamp) == 0)
+		if (e->stamped || tk_out_stat(o, e->path, &e->stamp) == 0)
 			tk_buf_printf(&c->list, "%s %lld %lld %lld %s\n", e->key, e->stamp.size,
 			    e->stamp.inode, e->stamp.mtime, e->path);
 	}

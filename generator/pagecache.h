@@ -48,7 +48,7 @@ void tk_pagecache_free(tk_pagecache *c);
 void tk_pagecache_read(tk_pagecache *c, const char *dir);
 /* Links path from the previous site when the list gives it key and the
  * file is as that build left it; 1 when linked, 0 when it must be rendered. */
-int tk_pagecache_reuse(const tk_pagecache *c, tk_out *o, const char *path, const char *key);
+int tk_pagecache_reuse(tk_pagecache *c, tk_out *o, const char *path, const char *key);
 /* Links every file the list gives under prefix (a snapshot's folder),
  * when each has key and is as that build left it, and notes them for the
  * new list. Returns how many were linked; 0 when any could not be (then

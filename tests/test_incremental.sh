@@ -286,6 +286,17 @@ rebuild "restored, with TK_CHECKSTAT=minimal"
 unset TK_CHECKSTAT
 check "minimal: only the page of another size is rendered" [ "$(rendered)" = 1 ]
 check "minimal: and it is as built" diff "$W/site/alueet/alpha/index.html" "$W/fresh/alueet/alpha/index.html"
+# The new list describes the files as they are (a kept file's stamp is
+# taken from the file linked, not from the list before, whose inodes were
+# the cache's).
+check "minimal: the new list gives every file's size, inode and time" python3 -c '
+import os, sys
+for line in open(sys.argv[1] + ".tiekartta-pages").read().splitlines()[1:]:
+    key, size, ino, mtime, path = line.split(" ", 4)
+    st = os.lstat(sys.argv[1] + "/" + path)
+    if (int(size), int(ino), int(mtime)) != (st.st_size, st.st_ino, st.st_mtime_ns):
+        sys.exit("stale: " + path)
+' "$W/site"
 
 # Snapshots: each commit's site, rendered page by page only where it
 # changed from the snapshot before; the same bytes as with every page
