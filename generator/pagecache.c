@@ -145,17 +145,18 @@ int
 tk_pagecache_reuse(tk_pagecache *c, tk_out *o, const char *path, const char *key)
 {
 	const entry *e = tk_strmap_get(c->by_path, path);
-	entry *last = c->nnext ? &c->next[c->nnext - 1] : NULL;
+	entry *noted;
 	tk_out_stamp now;
+	int linked = e && strcmp(e->key, key) == 0 && tk_out_reuse(o, path, &e->stamp, &now);
 
-	if (e == NULL || strcmp(e->key, key) != 0 || !tk_out_reuse(o, path, &e->stamp, &now))
-		return 0;
-	/* Noted just before: its stamp is known without a stat. */
-	if (last && strcmp(last->path, path) == 0) {
-		last->stamp = now;
-		last->stamped = 1;
+	tk_pagecache_note(c, path, key);
+	noted = &c->next[c->nnext - 1];
+	/* Linked, the file is the old one: its stamp is known without a stat. */
+	if (linked) {
+		noted->stamp = now;
+		noted->stamped = 1;
 	}
-	return 1;
+	return linked;
 }
 
 size_t

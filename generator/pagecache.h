@@ -46,8 +46,9 @@ void tk_pagecache_free(tk_pagecache *c);
 
 /* Reads the keys of the site at dir (none when it has no list). */
 void tk_pagecache_read(tk_pagecache *c, const char *dir);
-/* Links path from the previous site when the list gives it key and the
- * file is as that build left it; 1 when linked, 0 when it must be rendered. */
+/* Notes path's key for the new list, and links path from the previous site
+ * when the list gives it key and the file is as that build left it; 1 when
+ * linked, 0 when it must be rendered. */
 int tk_pagecache_reuse(tk_pagecache *c, tk_out *o, const char *path, const char *key);
 /* Links every file the list gives under prefix (a snapshot's folder),
  * when each has key and is as that build left it, and notes them for the

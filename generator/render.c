@@ -364,13 +364,12 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 			continue;
 		if (mm->salt)
 			tk_view_page_key(v, i, mm->salt, key);
-		if (mm->site)
-			tk_pagecache_note(mm->site, pg->path, key);
 		if (mm->snap_list)
 			tk_pagecache_note(mm->snap_list, pg->path, mm->snap_key);
 		mm->pages++;
-		/* Kept from before: linked from the previous site, or a snapshot's
-		 * page from memory. verify renders it all the same, to compare. */
+		/* Kept from before: linked from the previous site (its key noted
+		 * either way), or a snapshot's page from memory. verify renders it
+		 * all the same, to compare. */
 		kept = 0;
 		if (mm->site && tk_pagecache_reuse(mm->site, o, pg->path, key))
 			kept = 1;
