@@ -53,6 +53,7 @@ typedef struct {
 	char id[41];
 	long long time;
 	const char *subject;
+	size_t upto;            /* its place on the mainline + 1; 0 when off it */
 } snap;
 
 /* The calendar month (UTC) of a time, as year * 12 + month. */
@@ -82,6 +83,7 @@ add_snap(snap **v, size_t *n, const char *id, const tk_history *h)
 		if (strcmp(tk_history_commit(h, i)->id, id) == 0) {
 			(*v)[*n].time = tk_history_commit(h, i)->time;
 			(*v)[*n].subject = tk_history_commit(h, i)->subject;
+			(*v)[*n].upto = i + 1;
 		}
 	(*n)++;
 	return 0;
@@ -102,9 +104,9 @@ cmp_snap(const void *a, const void *b)
  * snapshot whose content has errors is left out (its id emptied) with a
  * warning. Returns negative when the build must stop. */
 static int
-build_one(snap *sn, const tk_cli_opts *o, tk_parse_cache *cache, tk_pagecache *pages,
-    const char *build_id, tk_out *out, const tk_render_opts *base_ro, int shared,
-    FILE *errs, tk_diag *d)
+build_one(snap *sn, const tk_cli_opts *o, const tk_history *h, tk_parse_cache *cache,
+    tk_pagecache *pages, const char *build_id, tk_out *out, const tk_render_opts *base_ro,
+    int shared, FILE *errs, tk_diag *d)
 {
 	tk_source_opts so = o->src;
 	tk_source *src = NULL;
@@ -144,6 +146,9 @@ build_one(snap *sn, const tk_cli_opts *o, tk_parse_cache *cache, tk_pagecache *p
 			sn->time = tk_model_commit_time(m);
 		ro.base = base;
 		ro.history = NULL;
+		/* Its pages name where they last changed, up to its commit. */
+		ro.commits = sn->upto ? h : NULL;
+		ro.commits_upto = sn->upto;
 		ro.snapshots = NULL;
 		ro.dump_dir = NULL;
 		/* Only to note the pages under the snapshot's key. */
@@ -350,7 +355,7 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 	}
 	r = 0;
 	for (i = lo; r == 0 && i < hi; i++)
-		r = build_one(&v[i], o, cache, pages, keep ? build_id : NULL, out, base_ro,
+		r = build_one(&v[i], o, h, cache, pages, keep ? build_id : NULL, out, base_ro,
 		    pid >= 0, errs, d);
 	if (pid == 0)
 		send_half(fds[1], r, v + lo, hi - lo, out, before, base_ro, &stats0, noted,

@@ -462,13 +462,39 @@ keep_old(tk_out *o, const char *rel, const char *dst, const char *data, size_t l
 	return link_dst(o, dfd, name, dst) == 0;
 }
 
-int
-tk_out_write(tk_out *o, const char *rel, const char *data, size_t len)
+/* Writes data into the staged dst, a new file. */
+static int
+write_dst(tk_out *o, const char *dst, const char *data, size_t len)
 {
-	char *dst = NULL;
-	int fd = -1, rc = -1;
+	int fd;
 
-	if (!tk_out_path_ok(rel)) {
+	if ((fd = create_dst(o, dst)) < 0) {
+		tk_diag_error(o->d, dst, 0, 0, "cannot create: %s", strerror(errno));
+		return -1;
+	}
+	if (tk_write_all(fd, data, len) != 0) {
+		tk_diag_error(o->d, dst, 0, 0, "cannot write: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (close(fd) != 0) {
+		tk_diag_error(o->d, dst, 0, 0, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	o->written++;
+	return 0;
+}
+
+/* Stages rel with the len bytes at data: kept from the previous site when
+ * its file holds them, else linked to the staged from (when not NULL) or
+ * written. */
+static int
+stage_file(tk_out *o, const char *rel, const char *from, const char *data, size_t len)
+{
+	char *src = NULL, *dst = NULL;
+	int rc = -1;
+
+	if (!tk_out_path_ok(rel) || (from && !tk_out_path_ok(from))) {
 		tk_diag_error(o->d, rel, 0, 0, "refusing to write outside the output folder");
 		goto out;
 	}
@@ -483,29 +509,39 @@ tk_out_write(tk_out *o, const char *rel, const char *data, size_t len)
 		rc = 0;
 		goto out;
 	}
-	if ((fd = create_dst(o, dst)) < 0) {
-		tk_diag_error(o->d, dst, 0, 0, "cannot create: %s", strerror(errno));
-		goto out;
+	if (from) {
+		src = xasprintf("%s/%s", o->stage, from);
+		if (link_dst(o, AT_FDCWD, src, dst) == 0) {
+			o->written++;
+			rc = 0;
+			goto out;
+		}
+		/* Past the file system's most links to one file: a copy. */
+		if (errno != EMLINK) {
+			tk_diag_error(o->d, dst, 0, 0, "cannot link to %s: %s", src,
+			    strerror(errno));
+			goto out;
+		}
 	}
-	if (tk_write_all(fd, data, len) != 0) {
-		tk_diag_error(o->d, dst, 0, 0, "cannot write: %s", strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		tk_diag_error(o->d, dst, 0, 0, "cannot write: %s", strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	o->written++;
-	rc = 0;
+	rc = write_dst(o, dst, data, len);
 out:
-	if (fd >= 0)
-		close(fd);
 	if (rc < 0)
 		o->failed = 1;
+	free(src);
 	free(dst);
 	return rc;
+}
+
+int
+tk_out_write(tk_out *o, const char *rel, const char *data, size_t len)
+{
+	return stage_file(o, rel, NULL, data, len);
+}
+
+int
+tk_out_link(tk_out *o, const char *from, const char *rel, const char *data, size_t len)
+{
+	return stage_file(o, rel, from, data, len);
 }
 
 /* The folder of the previous site's rel (open_old_dir) when rel is a

@@ -26,6 +26,11 @@ int tk_out_begin(tk_out **out, const char *dir, tk_diag *d);
 /* Writes relpath (a '/'-separated path that stays inside the site: no "..",
  * no leading '/', no empty or hidden parts). */
 int tk_out_write(tk_out *o, const char *relpath, const char *data, size_t len);
+/* Writes relpath as a hard link to from, a file this build wrote with
+ * exactly the len bytes at data (a page two snapshots share); kept from
+ * the previous site instead when its file holds them. */
+int tk_out_link(tk_out *o, const char *from, const char *relpath, const char *data,
+    size_t len);
 /* What a file was like when a build left it: a file rewritten since has
  * another inode or time (as with Git's index). */
 typedef struct {

@@ -17,6 +17,7 @@ typedef struct {
 typedef struct {
 	char key[41];
 	tk_buf bytes;
+	char *path;             /* the staged file holding bytes, or NULL */
 	size_t slot;            /* its place in its generation's items */
 } kept;
 
@@ -68,6 +69,7 @@ generation_clear(generation *g)
 	for (i = 0; i < g->n; i++)
 		if (g->items[i]) {
 			tk_buf_free(&g->items[i]->bytes);
+			free(g->items[i]->path);
 			free(g->items[i]);
 		}
 	free(g->items);
@@ -295,14 +297,18 @@ generation_put(generation *g, kept *k)
 }
 
 const tk_buf *
-tk_pagecache_find(tk_pagecache *c, const char *key)
+tk_pagecache_find(tk_pagecache *c, const char *key, const char **path)
 {
 	kept *k = tk_strmap_get(c->cur.map, key);
 
+	if (path)
+		*path = k ? k->path : NULL;
 	if (k)
 		return &k->bytes;
 	if ((k = tk_strmap_get(c->old.map, key)) == NULL)
 		return NULL;
+	if (path)
+		*path = k->path;
 	/* Moved to this generation: the old one lets it go. */
 	tk_strmap_put(c->old.map, k->key, NULL);
 	c->old.items[k->slot] = NULL;
@@ -311,7 +317,8 @@ tk_pagecache_find(tk_pagecache *c, const char *key)
 }
 
 void
-tk_pagecache_keep(tk_pagecache *c, const char *key, const char *data, size_t len)
+tk_pagecache_keep(tk_pagecache *c, const char *key, const char *data, size_t len,
+    const char *path)
 {
 	kept *k;
 
@@ -320,6 +327,7 @@ tk_pagecache_keep(tk_pagecache *c, const char *key, const char *data, size_t len
 	k = xcalloc(1, sizeof(*k));
 	snprintf(k->key, sizeof(k->key), "%s", key);
 	tk_buf_put(&k->bytes, data, len);
+	k->path = path ? xstrdup(path) : NULL;
 	generation_put(&c->cur, k);
 }
 

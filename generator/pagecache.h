@@ -11,9 +11,10 @@
  * has another inode or time. A snapshot's pages are listed under the
  * snapshot's key (tk_render_snapshot_key), and the next build keeps the
  * snapshot whole, unrendered and unread, while its key is the same. Within
- * a build, consecutive snapshots share no files, so the rendered bytes of
- * the previous snapshot's pages are kept in memory instead, with the build
- * fields left as markers (view.h).
+ * a build, the rendered bytes of the previous snapshot's pages are kept in
+ * memory: a page the next snapshot has under the same key is linked to
+ * the file written for it (or, for a snapshot that names its own commit,
+ * written again with the markers of view.h filled in).
  *
  * TK_PAGECACHE=off renders every page; TK_PAGECACHE=verify renders every
  * page too and fails the build when a page it would have kept differs
@@ -75,11 +76,14 @@ int tk_pagecache_save(const tk_pagecache *c, const char *dir);
 
 /* ---- within a build: the snapshots' pages in memory ---- */
 
-/* The bytes rendered under key, borrowed (NULL when not kept). A find
+/* The bytes rendered under key, borrowed (NULL when not kept), and in
+ * *path the staged file that holds them (NULL when none does). A find
  * keeps them for the next generation. */
-const tk_buf *tk_pagecache_find(tk_pagecache *c, const char *key);
-/* Keeps a copy of data under key. */
-void tk_pagecache_keep(tk_pagecache *c, const char *key, const char *data, size_t len);
+const tk_buf *tk_pagecache_find(tk_pagecache *c, const char *key, const char **path);
+/* Keeps a copy of data under key; path (or NULL) is the staged file
+ * written with exactly these bytes. */
+void tk_pagecache_keep(tk_pagecache *c, const char *key, const char *data, size_t len,
+    const char *path);
 /* Ends a snapshot: what it neither kept nor found is dropped. */
 void tk_pagecache_next(tk_pagecache *c);
 

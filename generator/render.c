@@ -258,6 +258,10 @@ typedef struct {
 	tk_pagecache_mode mode;
 	tk_pagecache *site;     /* the site's list of keys, or NULL */
 	tk_pagecache *snap;     /* a snapshot's pages in memory, or NULL */
+	/* A snapshot's pages name where they last changed, not the snapshot
+	 * (tk_view_set_commits): a page the snapshot before had is the same
+	 * file, linked. Otherwise they carry markers for its commit. */
+	int linked;
 	const char *commit;     /* a snapshot's commit, for the markers */
 	char date[32];
 	size_t pages, rendered; /* by this process */
@@ -350,11 +354,14 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 	tk_value_map_set(globals, "t", tk_value_copy(strings));
 	tk_view_new(&v, m, strings, lang, opts->base, opts->dirty, mm->table);
 	tk_view_set_history(v, opts->history);
+	if (opts->base && opts->commits)
+		tk_view_set_commits(v, opts->commits, opts->commits_upto);
 	if (opts->snapshots)
 		tk_view_add_snapshots(v, opts->snapshots);
 	for (i = 0; i < tk_view_count(v); i++) {
 		const tk_view_page *pg = tk_view_page_at(v, i);
 		const tk_buf *had = NULL;
+		const char *from = NULL;
 		const tk_tmpl *t;
 		tk_value *data;
 		char key[41] = "";
@@ -373,9 +380,10 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 		kept = 0;
 		if (mm->site && tk_pagecache_reuse(mm->site, o, pg->path, key))
 			kept = 1;
-		else if (mm->snap && (had = tk_pagecache_find(mm->snap, key)) != NULL) {
-			if (write_snapshot_page(o, pg->path, had->data ? had->data : "", had->len,
-			    mm) < 0)
+		else if (mm->snap && (had = tk_pagecache_find(mm->snap, key, &from)) != NULL) {
+			if ((from ? tk_out_link(o, from, pg->path, had->data ? had->data : "",
+			    had->len) : write_snapshot_page(o, pg->path, had->data ? had->data : "",
+			    had->len, mm)) < 0)
 				goto out;
 			kept = 1;
 		}
@@ -414,8 +422,11 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 			goto out;
 		}
 		if (mm->snap)
-			tk_pagecache_keep(mm->snap, key, b.data ? b.data : "", b.len);
-		if (opts->base)
+			tk_pagecache_keep(mm->snap, key, b.data ? b.data : "", b.len,
+			    mm->linked ? pg->path : NULL);
+		if (opts->base && mm->linked)
+			r = tk_out_write(o, pg->path, b.data ? b.data : "", b.len);
+		else if (opts->base)
 			r = write_snapshot_page(o, pg->path, b.data ? b.data : "", b.len, mm);
 		else
 			r = tk_out_write(o, pg->path, b.data ? b.data : "", b.len);
@@ -640,6 +651,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		mm.snap_key = opts->snapshot_key;
 	}
 	if (opts->base) {
+		mm.linked = opts->commits != NULL && opts->commits_upto > 0;
 		mm.commit = tk_model_commit(m) ? tk_model_commit(m) : "";
 		tk_render_date_fi(mm.date, sizeof(mm.date), tk_model_commit_time(m));
 	}

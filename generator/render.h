@@ -33,6 +33,12 @@ typedef struct {
 	/* A snapshot's key (tk_render_snapshot_key): its pages are noted under it
 	 * in site_pages, or NULL. */
 	const char *snapshot_key;
+	/* A snapshot's place on the mainline of history: the first commits_upto
+	 * commits, the last its own. Its pages then name where they last
+	 * changed (tk_view_set_commits), and a page the snapshot before had is
+	 * linked to its file. NULL: each page names the snapshot's commit. */
+	const tk_history *commits;
+	size_t commits_upto;
 	/* Render in this process only: the caller shares the work already. */
 	int one_process;
 	tk_render_stats *stats;         /* added to, or NULL */

@@ -61,6 +61,10 @@ struct tk_view {
 	size_t *rstart, *rend;  /* each region's records [start, end) */
 	int latest;             /* the latest period, or -1 */
 	const tk_history *history;
+	/* The mainline's first upto commits, for where each page last changed:
+	 * the history's whole mainline, or for a snapshot up to its commit. */
+	const tk_history *commits;
+	size_t upto;
 	const tk_version *current;      /* the newest roadmap version */
 	/* Page keys (tk_view_page_key), computed on first use: the records
 	 * all together, by period (as periods) and by version (as the model's). */
@@ -558,6 +562,15 @@ void
 tk_view_set_history(tk_view *v, const tk_history *h)
 {
 	v->history = h;
+	v->commits = h;
+	v->upto = h ? tk_history_ncommits(h) : 0;
+}
+
+void
+tk_view_set_commits(tk_view *v, const tk_history *h, size_t upto)
+{
+	v->commits = h;
+	v->upto = h && upto <= tk_history_ncommits(h) ? upto : 0;
 }
 
 void
@@ -714,16 +727,18 @@ common(tk_view *v, const page *p, const char *title)
 	x = set_new(d, "build", tk_value_map());
 	set_bool(x, "has_commit", tk_model_commit(m) != NULL);
 	set_bool(x, "dirty", v->dirty);
-	if (v->base[0] && tk_model_commit(m)) {
-		/* Filled in as each snapshot's page is written (render.c), so
-		 * one rendering serves every snapshot where the page is the same. */
+	if (v->base[0] && tk_model_commit(m) && page_commit(v, p) == NULL) {
+		/* A snapshot off the mainline names its own commit, filled in as
+		 * each snapshot's page is written (render.c), so one rendering
+		 * serves every snapshot where the page is the same. */
 		set_str(x, "commit", TK_VIEW_LATE_COMMIT);
 		set_str(x, "short", TK_VIEW_LATE_SHORT);
 		set_str(x, "date", TK_VIEW_LATE_DATE);
 	} else if (p->kind == K_BUILD && tk_model_commit(m))
 		set_commit(v, x, tk_model_commit(m), tk_model_commit_time(m));
 	/* The commit where what this page shows last changed: a page names
-	 * it, and stays the same bytes while it does not change. */
+	 * it, and stays the same bytes while it does not change; a snapshot's
+	 * page too, so consecutive snapshots share its file. */
 	if (page_commit(v, p))
 		set_commit(v, set_new(d, "page_commit", tk_value_map()), page_commit(v, p)->id,
 		    page_commit(v, p)->time);
@@ -1978,7 +1993,7 @@ names_version(tk_view *v, tk_strmap *known, const tk_hist_change *ch, const tk_v
 		return 0;
 	if ((rec = tk_strmap_get(known, ch->blob)) != NULL)
 		return rec->version == ver;
-	rm = tk_history_blob_roadmap(v->history, ch->blob);
+	rm = tk_history_blob_roadmap(v->commits, ch->blob);
 	return rm == NULL || strcmp(rm, ver->id) == 0;
 }
 
@@ -1988,7 +2003,7 @@ names_version(tk_view *v, tk_strmap *known, const tk_hist_change *ch, const tk_v
 static void
 prepare_commits(tk_view *v)
 {
-	const tk_history *h = v->history;
+	const tk_history *h = v->commits;
 	size_t nv = tk_model_nversions(v->m), i, r, k, x, nev = 0, nper = 0;
 	month_event *ev = NULL;
 	int *pers = NULL, *counts = NULL;
@@ -2007,7 +2022,8 @@ prepare_commits(tk_view *v)
 		v->c_period[i] = -1;
 	for (i = 0; i < nv; i++)
 		v->c_version[i] = -1;
-	for (i = 0; i < tk_history_ncommits(h); i++)
+	/* A snapshot sees the mainline up to its own commit only. */
+	for (i = 0; i < v->upto; i++)
 		if (tk_history_commit(h, i)->other_changed)
 			raise(&v->c_base, (long)i);
 	for (r = 0; r < tk_history_nregions(h); r++) {
@@ -2021,6 +2037,8 @@ prepare_commits(tk_view *v)
 				const tk_hist_change *was = k ? &rec->changes[k - 1] : NULL;
 				long pos = (long)ch->commit->pos;
 
+				if (ch->commit->pos >= v->upto)
+					continue;
 				raise(&v->c_all, pos);
 				for (x = 0; x < v->nperiods; x++)
 					if (v->periods[x] == rec->period)
@@ -2064,20 +2082,20 @@ prepare_commits(tk_view *v)
 }
 
 /* The commit where what page p shows last changed, or NULL without a
- * history (a folder, a snapshot). */
+ * history (a folder, a snapshot of a commit off the mainline). */
 static const tk_hist_commit *
 page_commit(tk_view *v, const page *p)
 {
 	long at;
 	size_t x;
 
-	if (v->history == NULL || v->base[0] || tk_history_ncommits(v->history) == 0)
+	if (v->commits == NULL || v->upto == 0)
 		return NULL;
 	prepare_commits(v);
 	at = v->c_base;
 	switch (p->kind) {
 	case K_BUILD:
-		at = (long)tk_history_ncommits(v->history) - 1;
+		at = (long)v->upto - 1;
 		break;
 	case K_INDEX:
 	case K_GROUP:
@@ -2099,7 +2117,7 @@ page_commit(tk_view *v, const page *p)
 		break;
 	}
 	/* Content older than the history a shallow clone has: its first commit. */
-	return tk_history_commit(v->history, at < 0 ? 0 : (size_t)at);
+	return tk_history_commit(v->commits, at < 0 ? 0 : (size_t)at);
 }
 
 static const char *

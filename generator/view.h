@@ -29,9 +29,14 @@ void tk_view_free(tk_view *v);
 /* Adds the page versiot/index.html listing the snapshots (list
  * borrowed: [{id, short, date, subject, href}…], newest first). */
 void tk_view_add_snapshots(tk_view *v, const tk_value *list);
-/* Gives organisation pages their submission history (borrowed; NULL for
- * none, as when the content has no commit). */
+/* Gives organisation pages their submission history, and every page the
+ * commit where what it shows last changed (borrowed; NULL for none, as
+ * when the content has no commit). */
 void tk_view_set_history(tk_view *v, const tk_history *h);
+/* For a snapshot: the mainline's first upto commits, the last its own.
+ * Each page then names the commit where what it shows last changed, as on
+ * the site (without, the snapshot's own commit). */
+void tk_view_set_commits(tk_view *v, const tk_history *h, size_t upto);
 
 size_t tk_view_count(const tk_view *v);
 const tk_view_page *tk_view_page_at(const tk_view *v, size_t i);

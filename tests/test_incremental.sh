@@ -337,12 +337,38 @@ check "snapshots in two processes: the same bytes" diff -r "$W/snap2" "$W/snap3"
 check "snapshots in two processes: the same keys" \
 	[ "$(cut -d' ' -f1,5 "$W/snap2.tiekartta-pages")" = "$(cut -d' ' -f1,5 "$W/snap3.tiekartta-pages")" ]
 check "snapshots in two processes: all but 4 pages rendered" [ "$(rendered)" = "$(( $(pages) - 4 ))" ]
+# A snapshot's page names the commit where what it shows last changed, as
+# the site's pages do, worked out by hand from the 4 commits (1.-4.12.): an
+# organisation's page changes with every record (the fourth commit); the
+# free page with the months only (the second commit brought November).
 short=$(git -C "$R" rev-parse --short=12 HEAD)
-check "snapshots: each banner names its own commit" \
-	grep -q "<code title=\"$(git -C "$R" rev-parse HEAD)\">$short</code>" "$W/snap2/versiot/$short/alueet/alpha/index.html"
-check "snapshots: and its own date" grep -q "ajalta 4.12.2021 " "$W/snap2/versiot/$short/alueet/alpha/index.html"
+sec=$(git -C "$R" rev-parse --short=12 HEAD~2)
 first=$(git -C "$R" rev-parse --short=12 HEAD~3)
-check "snapshots: the first one too" grep -q "ajalta 1.12.2021 (<code title=\"$(git -C "$R" rev-parse HEAD~3)\">$first</code>" "$W/snap2/versiot/$first/sivut/tietoa/index.html"
+check "snapshots: a banner names the commit where the page last changed" \
+	grep -q "Sivun tiedot ovat versiosta 4.12.2021 (<code title=\"$(git -C "$R" rev-parse HEAD)\">$short</code>)" "$W/snap2/versiot/$short/alueet/alpha/index.html"
+check "snapshots: the free page, in the last snapshot, names the second commit" \
+	grep -q "versiosta 2.12.2021 (<code title=\"$(git -C "$R" rev-parse HEAD~2)\">$sec</code>)" "$W/snap2/versiot/$short/sivut/tietoa/index.html"
+check "snapshots: in the first, the first" \
+	grep -q "versiosta 1.12.2021 (<code title=\"$(git -C "$R" rev-parse HEAD~3)\">$first</code>)" "$W/snap2/versiot/$first/sivut/tietoa/index.html"
+check "snapshots: no page names its snapshot's commit otherwise" \
+	sh -c "! grep -l 'title=\"$(git -C "$R" rev-parse HEAD)\"' '$W/snap2/versiot/$short/sivut/tietoa/index.html'"
+check "snapshots: the footer does not say it again" \
+	sh -c "! grep -q 'Koottu versiosta' '$W/snap2/versiot/$short/sivut/tietoa/index.html'"
+# The same page in consecutive snapshots is one file, linked: the free
+# page of the last 3 snapshots, and not the first's.
+ino() { stat -c %i "$W/$1/versiot/$2/sivut/tietoa/index.html"; }
+third=$(git -C "$R" rev-parse --short=12 HEAD~1)
+check "snapshots: a page the same in consecutive snapshots is one file" \
+	[ "$(ino snap2 "$sec")" = "$(ino snap2 "$short")" ]
+check "snapshots: and another where it changed" [ "$(ino snap2 "$first")" != "$(ino snap2 "$sec")" ]
+# In two processes each half links within itself: the third snapshot
+# begins the second half, so its page is a file of its own.
+check "snapshots in two processes: linked within the second half" \
+	[ "$(ino snap3 "$third")" = "$(ino snap3 "$short")" ]
+check "snapshots in two processes: not across the halves" \
+	[ "$(ino snap3 "$sec")" != "$(ino snap3 "$third")" ]
+check "snapshots in two processes: the same number of files" \
+	[ "$(find "$W/snap2" -type f | wc -l)" = "$(find "$W/snap3" -type f | wc -l)" ]
 check "snapshots: links stay inside the snapshot without naming it" \
 	sh -c "! grep -l 'versiot/$short' '$W/snap2/versiot/$short/alueet/alpha/index.html'"
 
@@ -376,6 +402,15 @@ echo "käsin" >>"$W/snap2/versiot/$first/sivut/tietoa/index.html"
 $TK build --repo "$R" --theme "$W/theme" --out "$W/snap2" --snapshots all >"$W/out" 2>>"$W/err"
 check "a snapshot's page edited by hand: that snapshot's 15 pages are rendered again" [ "$(rendered)" = 15 ]
 check "and the page is as built" diff -r "$W/snap2" "$W/snapoff"
+# The free page of the 2nd, 3rd and 4th snapshots is one file: edited by
+# hand in one, it is edited in all three, and all three are rendered again
+# (the 2nd whole, since the one before it was kept from disk; the other two
+# keep 4 pages each from the one before, as above; in one process).
+echo "käsin" >>"$W/snap2/versiot/$short/sivut/tietoa/index.html"
+TK_JOBS=1 $TK build --repo "$R" --theme "$W/theme" --out "$W/snap2" --snapshots all >"$W/out" 2>>"$W/err"
+check "a page 3 snapshots share edited by hand: the 3 are rendered again, 16 + 12 + 12" \
+	[ "$(rendered)" = 40 ]
+check "and every page is as built" diff -r "$W/snap2" "$W/snapoff"
 echo '{{! muutettu }}' >>"$W/theme/templates/layout.mustache"
 TK_JOBS=1 $TK build --repo "$R" --theme "$W/theme" --out "$W/snap2" --snapshots all >"$W/out" 2>>"$W/err"
 # Every page but those the last 3 snapshots keep in memory from the one
@@ -407,6 +442,20 @@ jan=$(git -C "$R" rev-parse --short=12 HEAD)
 $TK build -q --repo "$R" --theme "$W/theme" --out "$W/snapm" --snapshots months 2>>"$W/err"
 check "snapshots months: December's last commit and January's, nothing else" \
 	[ "$(ls "$W/snapm/versiot" | grep -v index.html | tr '\n' ' ')" = "$(printf '%s\n' "$dec" "$jan" | sort | tr '\n' ' ')" ]
+
+
+# A commit off the mainline has no place in its history: its snapshot's
+# pages name the snapshot's own commit and date.
+git -C "$R" checkout -q -b sivuhaara HEAD~1
+sed -i 's/^  htt-a-1-2: .*/  htt-a-1-2: ei aloitettu/' "$R/content/status/beta/2021-11.yaml"
+git -C "$R" add -A
+GIT_AUTHOR_DATE=2021-12-20T10:00:00Z GIT_COMMITTER_DATE=2021-12-20T10:00:00Z \
+	git -C "$R" commit -q -m "Sivuhaara"
+side=$(git -C "$R" rev-parse HEAD)
+git -C "$R" checkout -q main
+$TK build -q --repo "$R" --theme "$W/theme" --out "$W/snaps" --snapshots "$side" 2>>"$W/err"
+check "a snapshot off the mainline names its own commit and date" \
+	grep -q "ajalta 20.12.2021 (<code title=\"$side\">$(echo "$side" | cut -c1-12)</code>)" "$W/snaps/versiot/$(echo "$side" | cut -c1-12)/sivut/tietoa/index.html"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
