@@ -169,6 +169,9 @@ measure() {
 files_of() { find "$1" -type f | wc -l | tr -d ' '; }
 html_of() { find "$1" -type f -name '*.html' | wc -l | tr -d ' '; }
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
+# Files and bytes counted once per inode: a page the same in two snapshots is one file.
+inodes_of() { find "$1" -type f -printf '%i\n' | sort -u | wc -l | tr -d ' '; }
+ibytes_of() { find "$1" -type f -printf '%i %s\n' | sort -u | awk '{ s += $2 } END { print s + 0 }'; }
 mb() { fmt '%.1f' "$(awk -v b="$1" 'BEGIN { print b / 1e6 }')"; }
 rssmb() { case $1 in -) printf -- '–' ;; *) fmt '%.0f' "$(awk -v k="$1" 'BEGIN { print k / 1024 }')" ;; esac; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -465,7 +468,8 @@ if want 5; then
 		if SOFT=1 measure "$RUNS_BIG" "$TRASH '$W/snap' '$W/snap.tiekartta-pages' '$W/snap.tiekartta-spare' '$W/snap.tiekartta-parsed'" "$TK" build -q --theme "$W/theme" --repo "$W/hist" --snapshots all --out "$W/snap"; then
 			out "| \`tiekartta build --snapshots all --out OUT\` | 1 | $(div "$MW" "$nrev" %.3f) | $(div "$MC" "$nrev" %.3f) | $(fmt %.1f "$MW") |"
 			out ""
-			out "Snapshots: $(files_of "$W/snap") files, $(mb "$(bytes_of "$W/snap")") MB written, peak RSS $(rssmb "$MR") MB,"
+			out "Snapshots: $(files_of "$W/snap") files, $(mb "$(bytes_of "$W/snap")") MB; written once each (the rest hard links):"
+			out "$(inodes_of "$W/snap") files, $(mb "$(ibytes_of "$W/snap")") MB; peak RSS $(rssmb "$MR") MB,"
 			out "$(fmt %.1f "$MC") CPU s; separate builds ÷ snapshots: $(div "$htotal" "$MW" %.1f)× (CPU: $(awk -v c="$hcpu" -v n="$nrev" -v m="$MC" 'BEGIN { if (c == "-" || m == "-" || m == 0) printf "–"; else printf "%.1f", c * n / m }')×)."
 			say "snapshots: ${MW}s, ratio $(div "$htotal" "$MW" %.1f)"
 			# As a forge's CI runs it on every push (docs/ci/publish.sh): the same
