@@ -327,7 +327,7 @@ build_snapshots(tk_value **list, const tk_cli_opts *o, const tk_history *h,
 	 * share pages within each half. */
 	lo = 0;
 	hi = n;
-	if (tk_render_jobs() > 1 && n >= 2 && pipe(fds) == 0) {
+	if (tk_jobs() > 1 && n >= 2 && pipe(fds) == 0) {
 		before[0] = tk_out_written(out);
 		before[1] = tk_out_kept(out);
 		noted = base_ro->site_pages ? tk_pagecache_noted(base_ro->site_pages) : 0;

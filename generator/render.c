@@ -562,16 +562,6 @@ tk_render_content_id(const tk_source *src, char out[41])
 	tk_buf_free(&b);
 }
 
-int
-tk_render_jobs(void)
-{
-	const char *e = getenv("TK_JOBS");
-
-	if (e && *e)
-		return atoi(e) > 1 ? 2 : 1;
-	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
-}
-
 /* The exports, each an item to take (they are a fifth of a rebuild at
  * 10x: whichever process is free writes them). */
 static int
@@ -659,7 +649,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	 * writes its own files; the output is the same either way. */
 	/* Snapshots keep their pages in this process's memory: one process. */
 	list = opts->site_pages;
-	if (tk_render_jobs() > 1 && mm.snap == NULL && !opts->one_process &&
+	if (tk_jobs() > 1 && mm.snap == NULL && !opts->one_process &&
 	    (mm.claim = mmap(NULL, sizeof(*mm.claim), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
 		mm.claim = NULL;

@@ -49,9 +49,6 @@ typedef struct {
  * reporting through d (theme problems are content errors: path:line:col). */
 int tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag *d);
 
-/* How many processes share a build: TK_JOBS (1 or 2), else 2 when the
- * machine has more than one processor. */
-int tk_render_jobs(void);
 /* The program and the theme's files, hashed: 0 when the program cannot be
  * read (then nothing is kept from an earlier build). */
 int tk_render_build_id(char out[41], const char *theme_dir);

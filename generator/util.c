@@ -449,3 +449,13 @@ tk_strmap_count(const tk_strmap *m)
 {
 	return m->count;
 }
+
+int
+tk_jobs(void)
+{
+	const char *e = getenv("TK_JOBS");
+
+	if (e && *e)
+		return atoi(e) > 1 ? 2 : 1;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+}
