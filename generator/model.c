@@ -5,12 +5,14 @@
 #include "model.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "parseahead.h"
 #include "util.h"
 #include "yaml.h"
 
@@ -34,6 +36,10 @@ struct tk_model {
 	tk_arena *arena;
 	tk_parse_cache *cache, *own_cache;
 	tk_ydoc *scratch;       /* the file being read, when nothing is cached */
+	/* Files parsed ahead in a second thread, and each file's place in the
+	 * order given to it (SIZE_MAX: not given). */
+	tk_parseahead *ahead;
+	size_t *ahead_at;
 	tk_site site;
 	tk_group **groups;
 	size_t ngroups;
@@ -128,21 +134,37 @@ parse_cached(tk_model *m, tk_source *src, size_t i, tk_diag *d, int *failed)
 	tk_parse_cache *c = m->cache;
 	tk_ydoc *doc = NULL, *parsed = NULL;
 	const char *buf;
-	size_t len;
+	const void *saved = NULL;
+	size_t len, nsaved = 0;
 
 	*failed = 1;
+	/* The file before is done with: its tree goes before the next is made,
+	 * so the next can take its place in memory. */
+	if (!c->keep) {
+		tk_yaml_free(m->scratch);
+		m->scratch = NULL;
+	}
+	if (m->ahead && m->ahead_at[i] != SIZE_MAX)
+		parsed = tk_parseahead_take(m->ahead, m->ahead_at[i], &saved, &nsaved);
 	/* A file on disk has its id once read: the hash of its bytes. */
-	if (f->oid[0] == '\0' && tk_source_read(src, i, &buf, &len, d) < 0)
+	if (f->oid[0] == '\0' && tk_source_read(src, i, &buf, &len, d) < 0) {
+		tk_yaml_free(parsed);
 		return NULL;
+	}
 	if (c->keep && (doc = tk_strmap_get(c->docs, f->oid)) != NULL) {
+		tk_yaml_free(parsed);   /* the same blob at another path, parsed before */
 		*failed = 0;
 		return tk_yaml_root(doc);
 	}
 	if (c->store)
 		doc = tk_parsestore_get(c->store, f->oid, f->shown);
+	if (doc && !tk_parsestore_verifying(c->store)) {
+		tk_yaml_free(parsed);
+		parsed = NULL;
+	}
 	if (doc == NULL || (c->store && tk_parsestore_verifying(c->store))) {
-		if (tk_source_read(src, i, &buf, &len, d) < 0 ||
-		    tk_yaml_load(&parsed, f->shown, buf, len, NULL, d) < 0) {
+		if (parsed == NULL && (tk_source_read(src, i, &buf, &len, d) < 0 ||
+		    tk_yaml_load(&parsed, f->shown, buf, len, NULL, d) < 0)) {
 			tk_yaml_free(doc);
 			return NULL;
 		}
@@ -154,7 +176,9 @@ parse_cached(tk_model *m, tk_source *src, size_t i, tk_diag *d, int *failed)
 			tk_yaml_free(parsed);
 			return NULL;
 		}
-		if (doc == NULL && c->store)
+		if (doc == NULL && c->store && saved)
+			tk_parsestore_put_saved(c->store, f->oid, saved, nsaved);
+		else if (doc == NULL && c->store)
 			tk_parsestore_put(c->store, f->oid, parsed);
 		tk_yaml_free(doc);
 		doc = parsed;
@@ -162,7 +186,6 @@ parse_cached(tk_model *m, tk_source *src, size_t i, tk_diag *d, int *failed)
 	if (!c->keep) {
 		/* Nothing shares the trees: keep one file's at a time, since the
 		 * model copies what it needs (memory stays that of the model). */
-		tk_yaml_free(m->scratch);
 		m->scratch = doc;
 	} else {
 		if (c->n == c->cap) {
@@ -1377,6 +1400,36 @@ cmp_page(const void *a, const void *b)
 	return strcmp(x->slug, y->slug);
 }
 
+/* Starts parsing ahead (parseahead.h) the files the load will ask for,
+ * in its order: the three lists, the roadmap, the records. */
+static void
+start_ahead(tk_model *m, const tk_source *src, long site, long groups, long regions,
+    const size_t *road, size_t nroad, const size_t *stat, size_t nstat)
+{
+	size_t n = tk_source_count(src), *order = xcalloc(nroad + nstat + 3, sizeof(*order));
+	size_t k = 0, i;
+
+	if (site >= 0)
+		order[k++] = (size_t)site;
+	if (groups >= 0)
+		order[k++] = (size_t)groups;
+	if (regions >= 0)
+		order[k++] = (size_t)regions;
+	for (i = 0; i < nroad; i++)
+		order[k++] = road[i];
+	for (i = 0; i < nstat; i++)
+		order[k++] = stat[i];
+	m->ahead = tk_parseahead_start(src, order, k, tk_parse_cache_has, m->cache);
+	if (m->ahead) {
+		m->ahead_at = xmalloc((n + 1) * sizeof(*m->ahead_at));
+		for (i = 0; i < n; i++)
+			m->ahead_at[i] = SIZE_MAX;
+		for (i = 0; i < k; i++)
+			m->ahead_at[order[i]] = i;
+	}
+	free(order);
+}
+
 /* Runs fn over a parsed file with a ctx pointing at it. */
 #define WITH_FILE(c, src, i, root, body) do { \
 	int failed_; \
@@ -1590,6 +1643,7 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 		err(&c, NULL, "no groups.yaml in the content; add one (see docs/content-format.md)");
 	if (regions < 0)
 		err(&c, NULL, "no regions.yaml in the content; add one (see docs/content-format.md)");
+	start_ahead(m, src, site, groups, regions, road, nroad, stat, nstat);
 	if (site >= 0)
 		WITH_FILE(&c, src, (size_t)site, root, load_site(&c, root));
 	if (groups >= 0)
@@ -1626,6 +1680,10 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 		qsort(m->pages, m->npages, sizeof(*m->pages), cmp_page);
 	free(road);
 	free(stat);
+	tk_parseahead_end(m->ahead);
+	m->ahead = NULL;
+	free(m->ahead_at);
+	m->ahead_at = NULL;
 	/* The model holds copies in its arena: parsed trees that no other
 	 * build will share can go now, so memory stays that of the model. */
 	tk_parse_cache_free(m->own_cache);

@@ -275,18 +275,32 @@ tk_parsestore_get(tk_parsestore *s, const char *oid, const char *path)
 	return doc;
 }
 
+/* Is oid's tree wanted for the next store? */
+static int
+wants(const tk_parsestore *s, const char *oid)
+{
+	return s->mode != TK_PAGECACHE_OFF && (s->next >= 0 || s->waiting) &&
+	    tk_strmap_get(s->now.by_oid, oid) == NULL;
+}
+
 void
 tk_parsestore_put(tk_parsestore *s, const char *oid, tk_ydoc *doc)
 {
 	tk_buf b = TK_BUF_INIT;
 
-	if (s->mode == TK_PAGECACHE_OFF || (s->next < 0 && !s->waiting) ||
-	    tk_strmap_get(s->now.by_oid, oid) != NULL)
+	if (!wants(s, oid))
 		return;
 	tk_yaml_save(&b, doc);
 	carry(s, oid, (const unsigned char *)b.data, b.len,
 	    checksum((const unsigned char *)b.data, b.len));
 	tk_buf_free(&b);
+}
+
+void
+tk_parsestore_put_saved(tk_parsestore *s, const char *oid, const void *data, size_t len)
+{
+	if (wants(s, oid))
+		carry(s, oid, data, len, checksum(data, len));
 }
 
 int

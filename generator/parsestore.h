@@ -33,6 +33,9 @@ int tk_parsestore_has(void *store, const char *oid);
 tk_ydoc *tk_parsestore_get(tk_parsestore *s, const char *oid, const char *path);
 /* Notes doc, just parsed from the blob oid, for the next store. */
 void tk_parsestore_put(tk_parsestore *s, const char *oid, tk_ydoc *doc);
+/* The same with the tree already saved: the len bytes tk_yaml_save wrote. */
+void tk_parsestore_put_saved(tk_parsestore *s, const char *oid, const void *data,
+    size_t len);
 /* In verify mode: is doc, parsed from oid's blob, what the store gave for
  * it (restored)? Always 1 outside verify mode. */
 int tk_parsestore_agrees(const tk_parsestore *s, tk_ydoc *restored, tk_ydoc *parsed);

@@ -438,6 +438,16 @@ tk_source_read(tk_source *s, size_t i, const char **buf, size_t *len, tk_diag *d
 }
 
 int
+tk_source_peek(const tk_source *s, size_t i, const char **buf, size_t *len)
+{
+	if (i >= s->n || !s->files[i].loaded)
+		return 0;
+	*buf = s->files[i].data;
+	*len = s->files[i].len;
+	return 1;
+}
+
+int
 tk_source_program_id(char out[41])
 {
 	static char program[41];

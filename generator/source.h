@@ -52,6 +52,9 @@ int tk_source_read_all(tk_source *s, int (*known)(void *arg, const char *oid), v
     tk_diag *d);
 /* Reads the i-th file's bytes (borrowed, cached in the source). */
 int tk_source_read(tk_source *s, size_t i, const char **buf, size_t *len, tk_diag *d);
+/* File i's bytes when they are in memory already (read, never a system
+ * call): 1, or 0 when tk_source_read would have to read them. */
+int tk_source_peek(const tk_source *s, size_t i, const char **buf, size_t *len);
 
 /* The Git blob id (hex) of data: a name for bytes, used to key cached
  * pages by what they were made from. */

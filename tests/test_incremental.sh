@@ -457,5 +457,44 @@ $TK build -q --repo "$R" --theme "$W/theme" --out "$W/snaps" --snapshots "$side"
 check "a snapshot off the mainline names its own commit and date" \
 	grep -q "ajalta 20.12.2021 (<code title=\"$side\">$(echo "$side" | cut -c1-12)</code>)" "$W/snaps/versiot/$(echo "$side" | cut -c1-12)/sivut/tietoa/index.html"
 
+# Content from Git is parsed in two processes (generator/parseahead.h):
+# the same site, the same parsed-file store, and for broken files the same
+# messages in the same order as in one process. Twelve records more, of
+# which three in a row do not parse (so the second process has at least
+# two of them) and one names a subtask the roadmap lacks.
+R=$W/aheadrepo
+mkdir -p "$R"
+cp -r "$top/tests/fixtures/small" "$R/content"
+for m in 01 02 03 04 05 06 07 08 09; do
+	sed -e "s/^period: .*/period: 2021-$m/" -e '/^red_flag:/,/^  since:/d' \
+		"$R/content/status/alpha/2021-10.yaml" >"$R/content/status/alpha/2021-$m.yaml"
+done
+for m in 07 08 09; do
+	sed -e "s/^period: .*/period: 2021-$m/" -e '/^red_flag:/,/^  since:/d' \
+		"$R/content/status/beta/2021-10.yaml" >"$R/content/status/beta/2021-$m.yaml"
+done
+git -C "$R" init -q -b main
+commit "Vuoden raportit"
+TK_JOBS=1 $TK build -q --repo "$R" --theme "$W/theme" --out "$W/ahead1" 2>"$W/err1"
+TK_JOBS=2 $TK build -q --repo "$R" --theme "$W/theme" --out "$W/ahead2" 2>"$W/err2"
+check "parsed in two processes: the same site" diff -r "$W/ahead1" "$W/ahead2"
+check "parsed in two processes: the same parsed-file store" \
+	cmp "$W/ahead1.tiekartta-parsed" "$W/ahead2.tiekartta-parsed"
+for m in 03 04 05; do
+	echo "states: [rikki" >>"$R/content/status/alpha/2021-$m.yaml"
+done
+sed -i 's/^  htt-a-1-1: .*/  htt-x-9-9: valmis/' "$R/content/status/beta/2021-08.yaml"
+commit "Rikki"
+TK_JOBS=1 $TK build -q --repo "$R" --theme "$W/theme" --out "$W/ahead3" 2>"$W/err1"
+r1=$?
+TK_JOBS=2 $TK build -q --repo "$R" --theme "$W/theme" --out "$W/ahead4" 2>"$W/err2"
+r2=$?
+check "broken files parsed in two processes: both builds fail as content errors" \
+	[ "$r1" = 1 ] && [ "$r2" = 1 ]
+check "broken files: three syntax errors and an unknown subtask" \
+	[ "$(grep -c 'YAML syntax' "$W/err2")" = 3 ] && grep -q 'htt-x-9-9' "$W/err2"
+check "broken files: the same messages in the same order as in one process" \
+	diff "$W/err1" "$W/err2"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
