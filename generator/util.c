@@ -1,4 +1,5 @@
 /* util.c: see util.h. */
+#define _DEFAULT_SOURCE
 #include "util.h"
 
 #include <errno.h>
@@ -6,6 +7,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static void
@@ -318,7 +320,7 @@ tk_arena_free(tk_arena *a)
 		return;
 	for (b = a->head; b; b = next) {
 		next = b->next;
-		free(b);
+		munmap(b, sizeof(*b) + b->cap);
 	}
 	free(a);
 }
@@ -334,7 +336,11 @@ tk_arena_alloc(tk_arena *a, size_t n)
 	if (b == NULL || b->cap - b->used < n) {
 		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
 
-		b = xmalloc(sizeof(*b) + cap);
+		/* Mapped apart from the heap: an arena lives long, and its blocks
+		 * would split the holes that short-lived trees leave there. */
+		if ((b = mmap(NULL, sizeof(*b) + cap, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+			oom();
 		b->cap = cap;
 		b->used = 0;
 		b->next = a->head;
