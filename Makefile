@@ -5,8 +5,8 @@ CC ?= cc
 PKGS = libgit2 libcmark yaml-0.1
 CFLAGS ?= -O2 -g
 WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -Wstrict-prototypes
-PKG_CFLAGS = $$(pkg-config --cflags $(PKGS)) -pthread
-PKG_LIBS = $$(pkg-config --libs $(PKGS)) -pthread
+PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))
+PKG_LIBS = $$(pkg-config --libs $(PKGS))
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 -include Makefile.local

@@ -55,7 +55,7 @@ for h in $harnesses; do
 	$CC $FLAGS -fsanitize=fuzzer -Igenerator $(pkg-config --cflags $PKGS) \
 	    -DTK_FIXTURE="\"$top/tests/fixtures/small\"" -DTK_THEME="\"$top/themes/default\"" \
 	    "tests/fuzz/$h.c" $objs \
-	    $(pkg-config --libs $PKGS) -pthread -lm -o "$O/$h" || exit 2
+	    $(pkg-config --libs $PKGS) -lm -o "$O/$h" || exit 2
 done
 
 run() {
