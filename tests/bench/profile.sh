@@ -89,11 +89,12 @@ perf_tables() { # DATA LABEL
 	out "| --- | --- | ---: |"
 	for f in "read the content (libgit2)|tk_source_open tk_source_read_all" \
 		"load the model (YAML, validation)|tk_model_load" \
-		"… parsed files kept between builds|tk_parsestore_get tk_parsestore_put tk_parsestore_save" \
+		"… parsed files kept between builds|tk_parsestore_get tk_parsestore_put tk_parsestore_put_saved tk_parsestore_save" \
+		"… parsed ahead in the second process, restored in the first|tk_parseahead_start tk_parseahead_take" \
 		"submission history (Git log)|tk_history_load" "render the site: pages, exports|tk_render_site" \
 		"… view data of a page|tk_view_data" "… Mustache|tk_tmpl_render_with" "… Markdown|tk_md_render" \
 		"… SVG charts|tk_chart_bars tk_chart_lines tk_chart_tilemap" "JSON export|tk_export_json" \
-		"CSV export|tk_export_csv" "Atom feed|tk_export_atom" "write files (staging)|tk_out_write" \
+		"CSV export|tk_export_csv" "Atom feed|tk_export_atom" "write files (staging)|stage_file" \
 		"swap the site in|tk_out_commit" "free view data|tk_value_free"; do
 		what=${f%%|*} names=${f#*|}
 		pct=$(awk -F '|' -v names=" $names " '{ n = $3; sub(/^\[.\] /, "", n) } index(names, " " n " ") { s += $1 } END { printf "%.1f%%", s }' "$W/all")
