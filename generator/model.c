@@ -40,6 +40,7 @@ struct tk_model {
 	 * order given to it (SIZE_MAX: not given). */
 	tk_parseahead *ahead;
 	size_t *ahead_at;
+	size_t parsed_ahead;
 	tk_site site;
 	tk_group **groups;
 	size_t ngroups;
@@ -1680,6 +1681,7 @@ tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 		qsort(m->pages, m->npages, sizeof(*m->pages), cmp_page);
 	free(road);
 	free(stat);
+	m->parsed_ahead = tk_parseahead_given(m->ahead);
 	tk_parseahead_end(m->ahead);
 	m->ahead = NULL;
 	free(m->ahead_at);
@@ -1719,6 +1721,7 @@ tk_model_free(tk_model *m)
 }
 
 const tk_site *tk_model_site(const tk_model *m) { return &m->site; }
+size_t tk_model_parsed_ahead(const tk_model *m) { return m->parsed_ahead; }
 size_t tk_model_ngroups(const tk_model *m) { return m->ngroups; }
 const tk_group *tk_model_group(const tk_model *m, size_t i) { return m->groups[i]; }
 size_t tk_model_nregions(const tk_model *m) { return m->nregions; }

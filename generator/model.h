@@ -226,6 +226,8 @@ int tk_parse_cache_has(void *cache, const char *oid);
  * cache may be NULL. The caller frees *out with tk_model_free. */
 int tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d);
 void tk_model_free(tk_model *m);
+/* How many files the load took parsed from a second process (parseahead.h). */
+size_t tk_model_parsed_ahead(const tk_model *m);
 
 const tk_site *tk_model_site(const tk_model *m);
 size_t tk_model_ngroups(const tk_model *m);

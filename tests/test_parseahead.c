@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "model.h"
 #include "parseahead.h"
 #include "source.h"
 #include "util.h"
@@ -36,6 +37,7 @@ main(void)
 	tk_source *src = NULL;
 	tk_diag *d = tk_diag_new(stderr);
 	tk_parseahead *a;
+	tk_model *m = NULL;
 	size_t *order, n = 0, i, k, given = 0, same = 0, bytes_same = 0;
 
 	/* The bundled content, from Git: every blob is in memory. */
@@ -115,6 +117,25 @@ main(void)
 		tk_parseahead_end(a);
 	}
 	tk_check("ended early", a != NULL, NULL);
+
+	/* The model load uses it: with two jobs, most YAML files come from the
+	 * second process (two of every three it asks for in order); with one,
+	 * none. The model is the same either way (the site tests compare). */
+	setenv("TK_JOBS", "2", 1);
+	if (tk_model_load(&m, src, NULL, d) == 0) {
+		char why[80];
+
+		snprintf(why, sizeof(why), "  %zu of %zu", tk_model_parsed_ahead(m), n);
+		tk_check("the model load takes most files parsed ahead",
+		    tk_model_parsed_ahead(m) > n / 2 && tk_model_parsed_ahead(m) < n, why);
+		tk_model_free(m);
+		m = NULL;
+	} else
+		tk_check("the bundled content loads", 0, NULL);
+	setenv("TK_JOBS", "1", 1);
+	if (tk_model_load(&m, src, NULL, d) == 0)
+		tk_check("with one job, none", tk_model_parsed_ahead(m) == 0, NULL);
+	tk_model_free(m);
 
 	free(order);
 	tk_source_free(src);
