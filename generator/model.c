@@ -1722,6 +1722,20 @@ tk_model_free(tk_model *m)
 
 const tk_site *tk_model_site(const tk_model *m) { return &m->site; }
 size_t tk_model_parsed_ahead(const tk_model *m) { return m->parsed_ahead; }
+
+void
+tk_model_records_key(const tk_model *m, int (*keep)(const tk_record *, const void *),
+    const void *arg, char out[41])
+{
+	tk_buf b = TK_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < m->nrecords; i++)
+		if (keep == NULL || keep(m->records[i], arg))
+			tk_buf_printf(&b, "%s %s\n", m->records[i]->path, m->records[i]->oid);
+	tk_source_hash(out, b.data ? b.data : "", b.len);
+	tk_buf_free(&b);
+}
 size_t tk_model_ngroups(const tk_model *m) { return m->ngroups; }
 const tk_group *tk_model_group(const tk_model *m, size_t i) { return m->groups[i]; }
 size_t tk_model_nregions(const tk_model *m) { return m->nregions; }

@@ -562,29 +562,66 @@ tk_render_content_id(const tk_source *src, char out[41])
 	tk_buf_free(&b);
 }
 
+typedef enum { EXPORT_JSON, EXPORT_CSV, EXPORT_ATOM } export_kind;
+
+/* One export, an item to take: kept from the previous site, unmade, when
+ * its key is the same (as a page), else made and written. Made from the
+ * content in the salt and the records; the JSON names the commit too. */
+static int
+write_export(const tk_model *m, tk_out *o, memo *mm, const char *path, export_kind kind,
+    const char *records, tk_diag *d)
+{
+	tk_buf b = TK_BUF_INIT;
+	char key[41] = "";
+	int kept = 0, r = 0;
+
+	if (!take(mm))
+		return 0;
+	if (mm->salt) {
+		tk_buf_printf(&b, "tiekartta export 1\nsalt %s\npath %s\nrecords %s\ncommit %s\n",
+		    mm->salt, path, records, kind == EXPORT_JSON && tk_model_commit(m) ?
+		    tk_model_commit(m) : "-");
+		tk_source_hash(key, b.data, b.len);
+		tk_buf_reset(&b);
+	}
+	if (mm->site && tk_pagecache_reuse(mm->site, o, path, key)) {
+		if (mm->mode != TK_PAGECACHE_VERIFY)
+			goto out;
+		kept = 1;
+	}
+	if (kind == EXPORT_JSON)
+		tk_export_json(&b, m);
+	else if (kind == EXPORT_CSV)
+		tk_export_csv(&b, m);
+	else
+		tk_export_atom(&b, m, tk_model_site(m)->base_url, 200);
+	if (!kept)
+		r = tk_out_write(o, path, b.data ? b.data : "", b.len);
+	else if (!tk_out_same(o, path, b.data ? b.data : "", b.len)) {
+		tk_diag_error(d, path, 0, 0, "internal error: the page cache kept this export "
+		    "as it was, but it is made differently (key %.12s); build with "
+		    "TK_PAGECACHE=off and report this", key);
+		r = -1;
+	}
+out:
+	tk_buf_free(&b);
+	return r;
+}
+
 /* The exports, each an item to take (they are a fifth of a rebuild at
  * 10x: whichever process is free writes them). */
 static int
-write_exports(const tk_model *m, tk_out *o, memo *mm)
+write_exports(const tk_model *m, tk_out *o, memo *mm, tk_diag *d)
 {
-	tk_buf b = TK_BUF_INIT;
-	int r = 0;
+	char records[41];
+	int r;
 
-	if (take(mm)) {
-		tk_export_json(&b, m);
-		r = tk_out_write(o, "data/luvut.json", b.data, b.len);
-		tk_buf_reset(&b);
-	}
-	if (r == 0 && take(mm)) {
-		tk_export_csv(&b, m);
-		r = tk_out_write(o, "data/luvut.csv", b.data, b.len);
-		tk_buf_reset(&b);
-	}
-	if (r == 0 && take(mm)) {
-		tk_export_atom(&b, m, tk_model_site(m)->base_url, 200);
-		r = tk_out_write(o, "feed.xml", b.data, b.len);
-	}
-	tk_buf_free(&b);
+	tk_model_records_key(m, NULL, NULL, records);
+	r = write_export(m, o, mm, "data/luvut.json", EXPORT_JSON, records, d);
+	if (r == 0)
+		r = write_export(m, o, mm, "data/luvut.csv", EXPORT_CSV, records, d);
+	if (r == 0)
+		r = write_export(m, o, mm, "feed.xml", EXPORT_ATOM, records, d);
 	return r;
 }
 
@@ -683,7 +720,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		r = render_lang(m, o, opts, site->nlanguages ? site->languages[i] : "fi",
 		    strings[i], env, tdir, &sitemap, &mm, d);
 	if (r == 0 && opts->base == NULL)
-		r = write_exports(m, o, &mm);
+		r = write_exports(m, o, &mm, d);
 	if (pid == 0) {
 		/* Tell the parent what this process wrote: counts for its
 		 * report, the pages' keys for the site's list, and the paths

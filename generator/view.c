@@ -1915,24 +1915,6 @@ build_build(tk_view *v, const page *p)
 
 /* ---- what a page is made from ---- */
 
-/* The records for which keep(rec, arg) is true, by path and blob id. */
-static void
-records_key(tk_view *v, int (*keep)(const tk_record *, const void *), const void *arg,
-    char out[41])
-{
-	tk_buf b = TK_BUF_INIT;
-	size_t i;
-
-	for (i = 0; i < v->nrecords; i++) {
-		const tk_record *rec = tk_model_record(v->m, i);
-
-		if (keep == NULL || keep(rec, arg))
-			tk_buf_printf(&b, "%s %s\n", rec->path, rec->oid);
-	}
-	tk_source_hash(out, b.data ? b.data : "", b.len);
-	tk_buf_free(&b);
-}
-
 static int
 of_period(const tk_record *rec, const void *arg)
 {
@@ -1952,13 +1934,14 @@ prepare_keys(tk_view *v)
 
 	if (v->key_period)
 		return;
-	records_key(v, NULL, NULL, v->key_all);
+	tk_model_records_key(v->m, NULL, NULL, v->key_all);
 	v->key_period = xcalloc(v->nperiods + 1, sizeof(*v->key_period));
 	for (i = 0; i < v->nperiods; i++)
-		records_key(v, of_period, &v->periods[i], v->key_period[i]);
+		tk_model_records_key(v->m, of_period, &v->periods[i], v->key_period[i]);
 	v->key_version = xcalloc(n + 1, sizeof(*v->key_version));
 	for (i = 0; i < n; i++)
-		records_key(v, of_version, tk_model_version(v->m, i), v->key_version[i]);
+		tk_model_records_key(v->m, of_version, tk_model_version(v->m, i),
+		    v->key_version[i]);
 }
 
 typedef struct {
