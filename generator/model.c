@@ -36,7 +36,7 @@ struct tk_model {
 	tk_arena *arena;
 	tk_parse_cache *cache, *own_cache;
 	tk_ydoc *scratch;       /* the file being read, when nothing is cached */
-	/* Files parsed ahead in a second thread, and each file's place in the
+	/* Files parsed ahead in a second process, and each file's place in the
 	 * order given to it (SIZE_MAX: not given). */
 	tk_parseahead *ahead;
 	size_t *ahead_at;

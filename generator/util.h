@@ -40,7 +40,7 @@ int tk_read_file(char **out, size_t *len, const char *path);
 int tk_write_all(int fd, const char *data, size_t len);
 /* Appends everything that can be read from fd, to its end, to b; 0 or -1. */
 int tk_read_fd(int fd, tk_buf *b);
-/* How many processes or threads share a build's work: TK_JOBS (1 or 2),
+/* How many processes share a build's work: TK_JOBS (1 or 2),
  * else 2 when the machine has more than one processor. */
 int tk_jobs(void);
 
