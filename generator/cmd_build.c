@@ -209,7 +209,8 @@ recv_half(int fd, pid_t pid, snap *v, size_t n, tk_out *out, const tk_render_opt
 	tk_buf b = TK_BUF_INIT;
 	size_t counts[4], at, i, one = sizeof(v[0].time) + 1;
 	long used = 0;
-	int status, ok;
+	/* Not an exit, should waitpid fail: then the error below is reported. */
+	int status = -1, ok;
 
 	ok = tk_read_fd(fd, &b) == 0 && b.len >= sizeof(counts) + n * one;
 	close(fd);

@@ -424,9 +424,8 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 		if (mm->snap)
 			tk_pagecache_keep(mm->snap, key, b.data ? b.data : "", b.len,
 			    mm->linked ? pg->path : NULL);
-		if (opts->base && mm->linked)
-			r = tk_out_write(o, pg->path, b.data ? b.data : "", b.len);
-		else if (opts->base)
+		/* Only a snapshot off the mainline has markers to fill in. */
+		if (opts->base && !mm->linked)
 			r = write_snapshot_page(o, pg->path, b.data ? b.data : "", b.len, mm);
 		else
 			r = tk_out_write(o, pg->path, b.data ? b.data : "", b.len);
