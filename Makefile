@@ -16,7 +16,7 @@ B = output/bin
 SRC = util.c diag.c yaml.c source.c parseahead.c model.c figures.c chart.c export.c markdown.c value.c tmpl.c view.c output.c pagecache.c parsestore.c render.c cli.c cmd_build.c cmd_check.c cmd_render.c history.c cmd_review.c cmd_codeowners.c cmd_new_status.c diff.c cmd_diff.c
 LIB_OBJ = $(SRC:%.c=$(O)/plain/%.o)
 ASAN_OBJ = $(SRC:%.c=$(O)/asan/%.o)
-TESTS = test_yaml test_model test_parseahead test_output test_markdown test_figures test_tmpl test_mustache_spec test_chart test_export test_history test_diff
+TESTS = test_yaml test_model test_parseahead test_source test_output test_markdown test_figures test_tmpl test_mustache_spec test_chart test_export test_history test_diff
 HDR = $(wildcard generator/*.h)
 
 .PHONY: all run test deps asan asan-bins valgrind clean regen fuzz bench install uninstall

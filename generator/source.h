@@ -50,6 +50,9 @@ const tk_source_file *tk_source_file_at(const tk_source *s, size_t i);
  * does this unless opts.lazy). Returns negative after reporting. */
 int tk_source_read_all(tk_source *s, int (*known)(void *arg, const char *oid), void *arg,
     tk_diag *d);
+/* How many blobs tk_source_read_all had a second process read (for tests;
+ * it shares the reading of 64 or more when TK_JOBS allows two). */
+size_t tk_source_shared(const tk_source *s);
 /* Reads the i-th file's bytes (borrowed, cached in the source). */
 int tk_source_read(tk_source *s, size_t i, const char **buf, size_t *len, tk_diag *d);
 /* File i's bytes when they are in memory already (read, never a system

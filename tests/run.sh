@@ -5,7 +5,7 @@
 export LC_ALL=C TZ=UTC
 cd "$(dirname "$0")/.."
 B=output/bin
-UNIT="test_yaml test_model test_parseahead test_output test_markdown test_figures test_tmpl test_chart test_export test_history test_diff"
+UNIT="test_yaml test_model test_parseahead test_source test_output test_markdown test_figures test_tmpl test_chart test_export test_history test_diff"
 passed=0 failed=0
 # A log of its own, so two runs at once do not read each other's lines.
 log=$(mktemp /tmp/tk-run-XXXXXX)

@@ -264,6 +264,30 @@ for fault in "missing blob:B:content/status/alpha/2021-11.yaml" \
 	build "$kind restored: the build succeeds" 0 "$G" -- --rev A
 done
 
+# Three damaged blobs side by side in a content of hundreds, where two
+# processes share the reading (every other blob each, source.c): the
+# same errors in the same order as one process gives.
+M=$W/many
+mkdir -p "$M"
+cp -r "$top/content" "$M/content"
+git -C "$M" init -q -b main
+git -C "$M" add -A
+GIT_AUTHOR_DATE="2022-09-05T10:00:00Z" GIT_COMMITTER_DATE="2022-09-05T10:00:00Z" git -C "$M" commit -q -m many
+G=$M
+for p in $(git -C "$M" ls-tree -r --name-only HEAD content/status | sed -n '40,42p'); do
+	f=$(objfile "HEAD:$p")
+	chmod u+w "$f"
+	head -c 64 /dev/zero | tr '\0' 'x' > "$f"
+done
+build "three damaged blobs, one process: exit 3" 3 "$M" TK_JOBS=1
+cp "$W/err" "$W/err1"
+build "three damaged blobs, two processes: exit 3" 3 "$M" TK_JOBS=2
+check "three damaged blobs: three errors, in the order of their paths" \
+    [ "$(grep -c 'cannot read its Git object' "$W/err1")" -eq 3 ] && \
+    [ "$(grep 'cannot read its Git object' "$W/err1" | cut -d: -f1)" = \
+      "$(git -C "$M" ls-tree -r --name-only HEAD content/status | sed -n '40,42p')" ]
+check "three damaged blobs: two processes say the same as one" cmp -s "$W/err1" "$W/err"
+
 # ---- Output paths and symbolic links -----------------------------------
 L=$W/links
 cp -r "$R" "$L"
