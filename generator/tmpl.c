@@ -36,11 +36,20 @@ enum { MAX_RENDER_DEPTH = 1000 };
 
 #define NOT_FOUND ((size_t)-1)
 
+/* One part of a dotted name, hashed once for the value maps. */
+typedef struct {
+	const char *s;          /* inside the node's str */
+	size_t len, h;
+} name_part;
+
 struct tk_tmpl_node {
 	tk_tmpl_kind kind;
 	tk_tmpl_node *parent, *first, *last, *prev, *next;
 	char *str;              /* the tag name, or TEXT's text */
 	size_t len;
+	name_part *parts;       /* VAR, RAW, SECTION, INVERTED: str split at
+	                         * '.'; none for "." itself */
+	size_t nparts;
 	char *indent;           /* PARTIAL, PARENT: standalone indentation;
 	                         * BLOCK: indentation for an argument */
 	size_t raw_off, raw_len;
@@ -59,6 +68,31 @@ struct tk_tmpl {
 	size_t len;
 	tk_tmpl_node root;
 };
+
+/* A tag whose name is looked up in the data: its parts, hashed now
+ * rather than at every lookup while rendering. */
+static void
+set_lookup_name(tk_tmpl_node *n, const char *name, size_t len)
+{
+	const char *p = name, *end = name + len;
+	size_t k = 1;
+
+	n->str = xstrndup(name, len);
+	if (len == 1 && name[0] == '.')
+		return;
+	for (; p < end; p++)
+		k += *p == '.';
+	n->parts = xcalloc(k, sizeof(*n->parts));
+	for (p = n->str; n->nparts < k; p++) {
+		const char *dot = memchr(p, '.', (size_t)(n->str + len - p));
+		name_part *np = &n->parts[n->nparts++];
+
+		np->s = p;
+		np->len = dot ? (size_t)(dot - p) : (size_t)(n->str + len - p);
+		np->h = tk_value_key_hash(np->s, np->len);
+		p += np->len;
+	}
+}
 
 /* Parsing */
 
@@ -447,7 +481,7 @@ parse(parser *p)
 				return -1;
 			emit_text(p, p->text, ts);
 			n = node_add(p, type == '\0' ? TK_TMPL_VAR : TK_TMPL_RAW, ts);
-			n->str = xstrndup(p->src + a, b - a);
+			set_lookup_name(n, p->src + a, b - a);
 			n->flush_open = 1;
 			p->text = te;
 			break;
@@ -457,7 +491,7 @@ parse(parser *p)
 				return -1;
 			emit_text(p, p->text, sa ? lead_off : ts);
 			n = node_add(p, type == '#' ? TK_TMPL_SECTION : TK_TMPL_INVERTED, ts);
-			n->str = xstrndup(p->src + a, b - a);
+			set_lookup_name(n, p->src + a, b - a);
 			n->flush_open = !sa;
 			n->raw_off = te;
 			p->text = sa ? eol : te;
@@ -562,6 +596,7 @@ node_clear(tk_tmpl_node *n)
 		free(k);
 	}
 	free(n->str);
+	free(n->parts);
 	free(n->indent);
 }
 
@@ -831,27 +866,20 @@ restore_indent(rstate *rs, const size_t saved[2])
 }
 
 static const tk_value *
-lookup(const ctx *c, const char *name)
+lookup(const ctx *c, const tk_tmpl_node *n)
 {
+	const name_part *p = n->parts;
 	const tk_value *v = NULL;
-	const char *end;
+	size_t i;
 
-	if (name[0] == '.' && name[1] == '\0')
+	if (n->nparts == 0)     /* "." */
 		return c ? c->v : NULL;
 	/* The first part resolves up the stack, the rest only inside it. */
-	end = strchr(name, '.');
-	if (end == NULL)
-		end = name + strlen(name);
 	for (; c; c = c->up)
-		if ((v = tk_value_map_getn(c->v, name, (size_t)(end - name))) != NULL)
+		if ((v = tk_value_map_geth(c->v, p[0].s, p[0].len, p[0].h)) != NULL)
 			break;
-	while (v && *end == '.') {
-		name = end + 1;
-		end = strchr(name, '.');
-		if (end == NULL)
-			end = name + strlen(name);
-		v = tk_value_map_getn(v, name, (size_t)(end - name));
-	}
+	for (i = 1; v && i < n->nparts; i++)
+		v = tk_value_map_geth(v, p[i].s, p[i].len, p[i].h);
 	return v;
 }
 
@@ -924,7 +952,7 @@ static int
 render_section(rstate *rs, const tk_tmpl *t, const tk_tmpl_node *n, const ctx *c,
     const frame *f)
 {
-	const tk_value *v = lookup(c, n->str);
+	const tk_value *v = lookup(c, n);
 	ctx sub;
 	size_t i;
 
@@ -1032,7 +1060,7 @@ render_node(rstate *rs, const tk_tmpl *t, const tk_tmpl_node *n, const ctx *c,
 		break;
 	case TK_TMPL_VAR:
 	case TK_TMPL_RAW:
-		rc = interpolate(rs, t, n, lookup(c, n->str));
+		rc = interpolate(rs, t, n, lookup(c, n));
 		break;
 	case TK_TMPL_SECTION:
 	case TK_TMPL_INVERTED:

@@ -27,6 +27,7 @@
 typedef struct {
 	char *key;
 	size_t klen;
+	size_t h;               /* tk_value_key_hash of the key */
 	tk_value *v;
 } entry;
 
@@ -425,8 +426,8 @@ tk_value_list_at(const tk_value *list, size_t i)
 }
 
 /* FNV-1a: short keys, no adversary worth a keyed hash. */
-static size_t
-hash(const char *s, size_t n)
+size_t
+tk_value_key_hash(const char *s, size_t n)
 {
 	uint64_t h = 14695981039346656037ULL;
 	size_t i;
@@ -443,7 +444,7 @@ index_put(tk_value *map, size_t idx)
 {
 	const entry *e = &map->u.map.e[idx];
 	size_t mask = map->u.map.nslots - 1;
-	size_t s = hash(e->key, e->klen) & mask;
+	size_t s = e->h & mask;
 
 	while (map->u.map.slots[s])
 		s = (s + 1) & mask;
@@ -467,23 +468,25 @@ index_rebuild(tk_value *map, size_t nslots)
 		index_put(map, i);
 }
 
-/* The index of key in map, or SIZE_MAX. */
+/* The index of key (hash h) in map, or SIZE_MAX. Each entry keeps its
+ * key's hash: a scan compares keys only where the hashes agree, and a
+ * template's names are hashed once, when it is parsed. */
 static size_t
-find(const tk_value *map, const char *key, size_t klen)
+find(const tk_value *map, const char *key, size_t klen, size_t h)
 {
 	const entry *e = map->u.map.e;
 	size_t i, s, mask;
 
 	if (map->u.map.nslots == 0) {
 		for (i = 0; i < map->u.map.n; i++)
-			if (e[i].klen == klen && memcmp(e[i].key, key, klen) == 0)
+			if (e[i].h == h && e[i].klen == klen && memcmp(e[i].key, key, klen) == 0)
 				return i;
 		return SIZE_MAX;
 	}
 	mask = map->u.map.nslots - 1;
-	for (s = hash(key, klen) & mask; map->u.map.slots[s]; s = (s + 1) & mask) {
+	for (s = h & mask; map->u.map.slots[s]; s = (s + 1) & mask) {
 		i = map->u.map.slots[s] - 1;
-		if (e[i].klen == klen && memcmp(e[i].key, key, klen) == 0)
+		if (e[i].h == h && e[i].klen == klen && memcmp(e[i].key, key, klen) == 0)
 			return i;
 	}
 	return SIZE_MAX;
@@ -498,14 +501,15 @@ tk_value_map_set(tk_value *map, const char *key, tk_value *v)
 void
 tk_value_map_setn(tk_value *map, const char *key, size_t klen, tk_value *v)
 {
-	size_t i;
+	size_t i, h;
 
 	if (map->kind != TK_VALUE_MAP) {
 		tk_value_free(v);
 		return;
 	}
 	take(map, v);
-	if ((i = find(map, key, klen)) != SIZE_MAX) {
+	h = tk_value_key_hash(key, klen);
+	if ((i = find(map, key, klen, h)) != SIZE_MAX) {
 		/* An arena's map leaves the old value to the reset. */
 		if (map->arena == NULL)
 			tk_value_free(map->u.map.e[i].v);
@@ -528,6 +532,7 @@ tk_value_map_setn(tk_value *map, const char *key, size_t klen, tk_value *v)
 	} else
 		map->u.map.e[i].key = xstrndup(key, klen);
 	map->u.map.e[i].klen = klen;
+	map->u.map.e[i].h = h;
 	map->u.map.e[i].v = v;
 	/* Keep the index at most half full. */
 	if (map->u.map.nslots == 0) {
@@ -548,11 +553,17 @@ tk_value_map_get(const tk_value *map, const char *key)
 const tk_value *
 tk_value_map_getn(const tk_value *map, const char *key, size_t klen)
 {
+	return tk_value_map_geth(map, key, klen, tk_value_key_hash(key, klen));
+}
+
+const tk_value *
+tk_value_map_geth(const tk_value *map, const char *key, size_t klen, size_t h)
+{
 	size_t i;
 
 	if (map == NULL || map->kind != TK_VALUE_MAP)
 		return NULL;
-	if ((i = find(map, key, klen)) == SIZE_MAX)
+	if ((i = find(map, key, klen, h)) == SIZE_MAX)
 		return NULL;
 	return map->u.map.e[i].v;
 }

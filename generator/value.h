@@ -80,6 +80,10 @@ void tk_value_map_setn(tk_value *map, const char *key, size_t klen, tk_value *v)
  * map is not a map. */
 const tk_value *tk_value_map_get(const tk_value *map, const char *key);
 const tk_value *tk_value_map_getn(const tk_value *map, const char *key, size_t klen);
+/* The same, with h = tk_value_key_hash(key, klen) worked out before (a
+ * template hashes its names once). */
+const tk_value *tk_value_map_geth(const tk_value *map, const char *key, size_t klen, size_t h);
+size_t tk_value_key_hash(const char *key, size_t klen);
 size_t tk_value_map_len(const tk_value *map);
 /* Entry i in insertion order: its key (borrowed, NUL-terminated, length
  * through *klen when not NULL) and its value (borrowed). */
