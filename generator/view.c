@@ -69,6 +69,7 @@ struct tk_view {
 	/* Page keys (tk_view_page_key), computed on first use: the records
 	 * all together, by period (as periods) and by version (as the model's). */
 	char (*key_period)[41], (*key_version)[41], key_all[41];
+	char *key_periods;      /* " 24252 24253 ...": every page key names them */
 	/* Where pages' content last changed, as mainline positions (-1: never),
 	 * from the history: outside the records or in the set of months (every
 	 * page), any record, by period, by version. */
@@ -127,6 +128,57 @@ set_fmt(tk_value *m, const char *k, const char *fmt, ...)
 	va_end(ap);
 	tk_value_map_set(m, k, tk_value_strn(b.data ? b.data : "", b.len));
 	tk_buf_free(&b);
+}
+
+/* Sets k to the strings up to NULL joined. The links and keys of every
+ * page are made this way: printf was a seventh of a build's instructions
+ * (callgrind, 1x). */
+static void
+set_join(tk_value *m, const char *k, ...) __attribute__((sentinel));
+
+static void
+set_join(tk_value *m, const char *k, ...)
+{
+	char buf[256];
+	tk_buf b = TK_BUF_INIT;
+	const char *part;
+	size_t n = 0;
+	va_list ap;
+
+	va_start(ap, k);
+	while ((part = va_arg(ap, const char *)) != NULL) {
+		size_t l = strlen(part);
+
+		if (b.data == NULL && n + l < sizeof(buf)) {
+			memcpy(buf + n, part, l);
+		} else {
+			if (b.data == NULL)
+				tk_buf_put(&b, buf, n);
+			tk_buf_put(&b, part, l);
+		}
+		n += l;
+	}
+	va_end(ap);
+	tk_value_map_set(m, k, tk_value_strn(b.data ? b.data : buf, n));
+	tk_buf_free(&b);
+}
+
+/* n (>= 0) in decimal at p, at least width digits; returns the length. */
+static size_t
+put_uint(char *p, int n, int width)
+{
+	char tmp[12];
+	size_t l = 0, i;
+
+	do {
+		tmp[l++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 && l < sizeof(tmp));
+	while ((int)l < width && l < sizeof(tmp))
+		tmp[l++] = '0';
+	for (i = 0; i < l; i++)
+		p[i] = tmp[l - 1 - i];
+	return l;
 }
 
 static void
@@ -221,17 +273,28 @@ set_text(tk_view *v, tk_value *m, const char *key, const tk_text *t)
 	}
 }
 
+/* "YYYY-MM" into buf (at least 16 bytes) for a period p >= 0. */
 static void
 period_id(char *buf, size_t n, int p)
 {
-	snprintf(buf, n, "%04d-%02d", p / 12, p % 12 + 1);
+	size_t l;
+
+	if (n < 16 || p > 12 * 99999) {
+		snprintf(buf, n, "%04d-%02d", p / 12, p % 12 + 1);
+		return;
+	}
+	l = put_uint(buf, p / 12, 4);
+	buf[l++] = '-';
+	l += put_uint(buf + l, p % 12 + 1, 2);
+	buf[l] = '\0';
 }
 
 static void
 set_period(tk_value *m, const char *k, int p)
 {
 	tk_value *pv;
-	char id[16];
+	char id[16], label[32];
+	size_t n;
 
 	if (p < 0) {
 		tk_value_map_set(m, k, tk_value_null());
@@ -240,7 +303,10 @@ set_period(tk_value *m, const char *k, int p)
 	pv = set_new(m, k, tk_value_map());
 	period_id(id, sizeof(id), p);
 	set_str(pv, "id", id);
-	set_fmt(pv, "label", "%d/%d", p % 12 + 1, p / 12);
+	n = put_uint(label, p % 12 + 1, 1);
+	label[n++] = '/';
+	n += put_uint(label + n, p / 12, 1);
+	tk_value_map_set(pv, "label", tk_value_strn(label, n));
 }
 
 static const char *const state_keys[TK_STATE_COUNT] = {
@@ -250,10 +316,11 @@ static const char *const state_keys[TK_STATE_COUNT] = {
 static void
 set_state(tk_view *v, tk_value *m, tk_state s)
 {
-	char key[48];
+	const char *name = s >= 0 ? state_keys[s] : "none";
+	char key[48] = "state.";
 
-	snprintf(key, sizeof(key), "state.%s", s >= 0 ? state_keys[s] : "none");
-	set_str(m, "state", s >= 0 ? state_keys[s] : "none");
+	memcpy(key + 6, name, strlen(name) + 1);
+	set_str(m, "state", name);
 	set_str(m, "state_label", ui(v, key));
 }
 
@@ -546,6 +613,7 @@ tk_view_free(tk_view *v)
 	tk_diff_free(v->first_last);
 	tk_diff_history_free(v->diffs);
 	free(v->key_period);
+	free(v->key_periods);
 	free(v->key_version);
 	free(v->c_period);
 	free(v->c_version);
@@ -692,7 +760,7 @@ common(tk_view *v, const page *p, const char *title)
 	 * break, so it links from the site's address when that is known. */
 	if (p->kind == K_404 && s->base_url) {
 		set_str(d, "asset_root", s->base_url);
-		set_fmt(d, "root", "%s%s", s->base_url, v->prefix);
+		set_join(d, "root", s->base_url, v->prefix, NULL);
 	}
 	/* Inside a snapshot, as the site had it: the same in every snapshot. */
 	set_str(d, "path", p->pub.path + strlen(v->base));
@@ -714,12 +782,11 @@ common(tk_view *v, const page *p, const char *title)
 		set_str(l, "name", name);
 		set_bool(l, "current", strcmp(code, v->lang) == 0);
 		if (v->base[0])
-			set_fmt(l, "href", "%s%s", tk_value_get_str(tk_value_map_get(d, "root"), NULL),
-			    p->pub.path + strlen(v->prefix));
+			set_join(l, "href", tk_value_get_str(tk_value_map_get(d, "root"), NULL),
+			    p->pub.path + strlen(v->prefix), NULL);
 		else
-			set_fmt(l, "href", "%s%s%s%s", tk_value_get_str(tk_value_map_get(d,
-			    "asset_root"), NULL), i ? code : "", i ? "/" : "",
-			    p->pub.path + strlen(v->prefix));
+			set_join(l, "href", tk_value_get_str(tk_value_map_get(d, "asset_root"), NULL),
+			    i ? code : "", i ? "/" : "", p->pub.path + strlen(v->prefix), NULL);
 	}
 	x = set_new(d, "site", tk_value_map());
 	set_text(v, x, "title", &s->title);
@@ -770,7 +837,7 @@ common(tk_view *v, const page *p, const char *title)
 	if (v->latest >= 0) {
 		period_id(buf, sizeof(buf), v->latest);
 		it = push_map(nav);
-		set_fmt(it, "href", "tilannekuva/%s/index.html", buf);
+		set_join(it, "href", "tilannekuva/", buf, "/index.html", NULL);
 		set_str(it, "label", ui(v, "nav.months"));
 		set_bool(it, "current", p->kind == K_MONTH);
 	}
@@ -783,7 +850,7 @@ common(tk_view *v, const page *p, const char *title)
 		const tk_page *pg = v->nav[i];
 
 		it = push_map(nav);
-		set_fmt(it, "href", "sivut/%s/index.html", pg->slug);
+		set_join(it, "href", "sivut/", pg->slug, "/index.html", NULL);
 		set_text(v, it, "label", &pg->title);
 		set_bool(it, "current", p->kind == K_PAGE && p->obj == pg);
 	}
@@ -797,7 +864,7 @@ region_link(tk_view *v, tk_value *into, const tk_region *r)
 
 	set_str(x, "id", r->id);
 	set_text(v, x, "name", &r->name);
-	set_fmt(x, "href", "alueet/%s/index.html", r->id);
+	set_join(x, "href", "alueet/", r->id, "/index.html", NULL);
 	return x;
 }
 
@@ -814,7 +881,7 @@ groups_list(tk_view *v)
 		set_str(x, "id", g->id);
 		set_str(x, "short", g->short_name);
 		set_text(v, x, "title", &g->title);
-		set_fmt(x, "href", "ryhmat/%s/index.html", g->id);
+		set_join(x, "href", "ryhmat/", g->id, "/index.html", NULL);
 	}
 	return l;
 }
@@ -822,18 +889,27 @@ groups_list(tk_view *v)
 static void
 set_subtask(tk_view *v, tk_value *x, const tk_subtask *st, const tk_version *ver)
 {
-	char q[16];
+	char q[32];
+	size_t n;
 
 	set_str(x, "id", st->id);
 	set_str(x, "number", st->number);
 	set_text(v, x, "title", &st->title);
 	set_bool(x, "critical", st->critical);
 	set_bool(x, "start_first", st->start_first);
-	snprintf(q, sizeof(q), "%d/Q%d", st->due / 4, st->due % 4 + 1);
-	set_str(x, "due", q);
+	if (st->due >= 0) {
+		n = put_uint(q, st->due / 4, 1);
+		memcpy(q + n, "/Q", 2);
+		n += 2;
+		n += put_uint(q + n, st->due % 4 + 1, 1);
+		tk_value_map_set(x, "due", tk_value_strn(q, n));
+	} else {
+		snprintf(q, sizeof(q), "%d/Q%d", st->due / 4, st->due % 4 + 1);
+		set_str(x, "due", q);
+	}
 	set_num(x, "phase", st->phase);
 	set_str(x, "note", st->note);
-	set_fmt(x, "href", "tiekartta/%s/%s/index.html", ver->id, st->id);
+	set_join(x, "href", "tiekartta/", ver->id, "/", st->id, "/index.html", NULL);
 	(void)v;
 }
 
@@ -860,7 +936,7 @@ roadmap_tree(tk_view *v, const tk_version *ver, const tk_group *only,
 			set_str(gx, "id", cur->id);
 			set_str(gx, "short", cur->short_name);
 			set_text(v, gx, "title", &cur->title);
-			set_fmt(gx, "href", "ryhmat/%s/index.html", cur->id);
+			set_join(gx, "href", "ryhmat/", cur->id, "/index.html", NULL);
 			if (rec)
 				tk_value_map_set(gx, "measure", measure_value(v, meas(v, rec, cur)));
 			ents = set_new(gx, "entities", tk_value_list());
@@ -1240,7 +1316,7 @@ set_month_links(tk_view *v, tk_value *d)
 
 		period_id(id, sizeof(id), v->periods[i]);
 		set_period(x, "period", v->periods[i]);
-		set_fmt(x, "href", "tilannekuva/%s/index.html", id);
+		set_join(x, "href", "tilannekuva/", id, "/index.html", NULL);
 	}
 }
 
@@ -1441,7 +1517,7 @@ build_region(tk_view *v, const page *p)
 		x = push_map(l);
 		period_id(id, sizeof(id), v->periods[i]);
 		set_period(x, "period", v->periods[i]);
-		set_fmt(x, "href", "tilannekuva/%s/index.html", id);
+		set_join(x, "href", "tilannekuva/", id, "/index.html", NULL);
 		set_bool(x, "has_data", rec != NULL);
 		if (rec) {
 			tk_value_map_set(x, "overall", measure_value(v, meas(v, rec, NULL)));
@@ -1456,7 +1532,7 @@ build_region(tk_view *v, const page *p)
 		x = set_new(d, "version", tk_value_map());
 		set_str(x, "id", last->version->id);
 		set_text(v, x, "title", &last->version->title);
-		set_fmt(x, "href", "tiekartta/%s/index.html", last->version->id);
+		set_join(x, "href", "tiekartta/", last->version->id, "/index.html", NULL);
 		tk_value_map_set(d, "overall", measure_value(v, meas(v, last, NULL)));
 		tk_value_map_set(d, "groups", roadmap_tree(v, last->version, NULL, last));
 		set_red_flag(d, last);
@@ -1500,7 +1576,7 @@ build_group(tk_view *v, const page *p)
 	x = set_new(d, "version", tk_value_map());
 	set_str(x, "id", v->current->id);
 	set_text(v, x, "title", &v->current->title);
-	set_fmt(x, "href", "tiekartta/%s/index.html", v->current->id);
+	set_join(x, "href", "tiekartta/", v->current->id, "/index.html", NULL);
 	l = roadmap_tree(v, v->current, g, NULL);
 	if (tk_value_list_len(l))
 		tk_value_map_set(d, "entities",
@@ -1556,7 +1632,7 @@ set_version_head(tk_view *v, tk_value *x, const tk_version *ver)
 	set_str(x, "source", ver->source);
 	set_str(x, "previous", ver->previous);
 	set_str(x, "illustrative", ver->illustrative);
-	set_fmt(x, "href", "tiekartta/%s/index.html", ver->id);
+	set_join(x, "href", "tiekartta/", ver->id, "/index.html", NULL);
 	set_num(x, "nsubtasks", (double)ver->nsubtasks);
 }
 
@@ -1616,7 +1692,7 @@ build_subtask(tk_view *v, const page *p)
 	x = set_new(d, "group", tk_value_map());
 	set_str(x, "short", ent->group->short_name);
 	set_text(v, x, "title", &ent->group->title);
-	set_fmt(x, "href", "ryhmat/%s/index.html", ent->group->id);
+	set_join(x, "href", "ryhmat/", ent->group->id, "/index.html", NULL);
 
 	/* The subtask in every roadmap version, with what changed. */
 	if (v->diffs) {
@@ -1942,6 +2018,13 @@ prepare_keys(tk_view *v)
 	for (i = 0; i < n; i++)
 		tk_model_records_key(v->m, of_version, tk_model_version(v->m, i),
 		    v->key_version[i]);
+	{
+		tk_buf b = TK_BUF_INIT;
+
+		for (i = 0; i < v->nperiods; i++)
+			tk_buf_printf(&b, " %d", v->periods[i]);
+		v->key_periods = tk_buf_detach(&b);
+	}
 }
 
 typedef struct {
@@ -2128,8 +2211,7 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 	    "snapshot %d\nlatest %d\ndirty %d\ncommit %d\nsnapshots %d\nperiods", salt,
 	    p->pub.path + strlen(v->base), p->pub.template, v->lang, v->base[0] != '\0',
 	    v->latest, v->dirty, tk_model_commit(v->m) != NULL, v->snapshots != NULL);
-	for (k = 0; k < v->nperiods; k++)
-		tk_buf_printf(&b, " %d", v->periods[k]);
+	tk_buf_puts(&b, v->key_periods);
 	tk_buf_printf(&b, "\npage commit %s\n", page_commit(v, p) ? page_commit(v, p)->id : "-");
 	/* What the page itself shows, beyond the content in salt. */
 	switch (p->kind) {
@@ -2194,18 +2276,19 @@ add_has_flags(tk_value *x)
 		return;
 	n = tk_value_map_len(x);
 	for (i = 0; i < n; i++) {
-		const char *k = tk_value_map_key(x, i, NULL);
+		size_t kl;
+		const char *k = tk_value_map_key(x, i, &kl);
 		tk_value *val = (tk_value *)tk_value_map_at(x, i);
 		tk_value_kind kind = tk_value_kind_of(val);
-		char key[80];
+		char key[80] = "has_";
 
 		/* Scalars, most of the tree, have nothing to walk. */
 		if ((kind != TK_VALUE_LIST && kind != TK_VALUE_MAP) || strcmp(k, "t") == 0)
 			continue;
 		add_has_flags(val);
-		if (kind == TK_VALUE_LIST) {
-			snprintf(key, sizeof(key), "has_%s", k);
-			set_bool(x, key, tk_value_list_len(val) > 0);
+		if (kind == TK_VALUE_LIST && kl + 4 < sizeof(key)) {
+			memcpy(key + 4, k, kl);
+			tk_value_map_setn(x, key, kl + 4, tk_value_bool(tk_value_list_len(val) > 0));
 		}
 	}
 }
