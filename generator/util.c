@@ -136,21 +136,22 @@ tk_buf_printf(tk_buf *b, const char *fmt, ...)
 void
 tk_buf_put_html(tk_buf *b, const char *s, size_t n)
 {
-	size_t i, start = 0;
-	const char *rep;
+	/* Which bytes are replaced, and by what (index into rep): a table
+	 * keeps the scan between them a tight loop (a page is mostly text). */
+	static const unsigned char which[256] = {
+		['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
+	};
+	static const char *const rep[] = { "", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;" };
+	size_t i = 0, start = 0;
 
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
+	for (;;) {
+		while (i < n && which[(unsigned char)s[i]] == 0)
+			i++;
+		if (i == n)
+			break;
 		tk_buf_put(b, s + start, i - start);
-		tk_buf_puts(b, rep);
-		start = i + 1;
+		tk_buf_puts(b, rep[which[(unsigned char)s[i]]]);
+		start = ++i;
 	}
 	tk_buf_put(b, s + start, n - start);
 }
