@@ -496,9 +496,9 @@ pump(tk_source *s, const size_t *need, size_t n, int fd, tk_buf *in, size_t *at,
 	}
 }
 
-/* Reads need[0..n) with a second process reading every other one; those
- * left unread are the caller's. Returns 0 when no second process ran. */
-static int
+/* Reads need[0..n), with a second process reading every other one when
+ * there are enough; those left unread are the caller's. */
+static void
 read_shared(tk_source *s, const size_t *need, size_t n)
 {
 	tk_buf in = TK_BUF_INIT;
@@ -507,7 +507,7 @@ read_shared(tk_source *s, const size_t *need, size_t n)
 	pid_t pid;
 
 	if (n < SHARE_MIN || tk_jobs() < 2 || pipe(fds) != 0)
-		return 0;
+		return;
 	/* Fewer waits on a full pipe (refused above the system's limit:
 	 * then the default buffer serves). */
 	(void)fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
@@ -516,7 +516,7 @@ read_shared(tk_source *s, const size_t *need, size_t n)
 	if ((pid = fork()) < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return 0;
+		return;
 	}
 	if (pid == 0) {
 		/* A child outliving a killed build must not run on. */
@@ -540,7 +540,6 @@ read_shared(tk_source *s, const size_t *need, size_t n)
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	tk_buf_free(&in);
-	return 1;
 }
 
 int
@@ -561,7 +560,7 @@ tk_source_read_all(tk_source *s, int (*known)(void *arg, const char *oid), void 
 	for (i = 0; i < s->n; i++)
 		if (!s->files[i].loaded && !(known && known(arg, s->files[i].f.oid)))
 			need[n++] = i;
-	(void)read_shared(s, need, n);
+	read_shared(s, need, n);
 	/* In order, so that errors come as they would from one process. */
 	for (i = 0; i < n; i++) {
 		const char *b;

@@ -273,13 +273,13 @@ set_text(tk_view *v, tk_value *m, const char *key, const tk_text *t)
 	}
 }
 
-/* "YYYY-MM" into buf (at least 16 bytes) for a period p >= 0. */
+/* "YYYY-MM" into buf; by hand, as printf is slow (set_join). */
 static void
 period_id(char *buf, size_t n, int p)
 {
 	size_t l;
 
-	if (n < 16 || p > 12 * 99999) {
+	if (n < 16 || p < 0 || p > 12 * 99999) {
 		snprintf(buf, n, "%04d-%02d", p / 12, p % 12 + 1);
 		return;
 	}

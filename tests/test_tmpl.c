@@ -111,6 +111,8 @@ test_interpolation(void)
 {
 	expect("escape: all five characters", "{{x}}", "x: \"& < > \\\" '\"", NULL,
 	    "&amp; &lt; &gt; &quot; &#39;");
+	expect("escape: at both ends, side by side, beside UTF-8", "{{x}}",
+	    "x: \"<<\u00e9&'\"", NULL, "&lt;&lt;\xc3\xa9&amp;&#39;");
 	expect("escape: triple mustache is raw", "{{{x}}}", "x: \"& < > \\\" '\"", NULL,
 	    "& < > \" '");
 	expect("escape: ampersand is raw", "{{& x }}", "x: \"<b>\"", NULL, "<b>");
