@@ -191,6 +191,12 @@ tk_value_arena_free(tk_value_arena *a)
 }
 
 tk_value_arena *
+tk_value_arena_current(void)
+{
+	return current;
+}
+
+tk_value_arena *
 tk_value_arena_use(tk_value_arena *a)
 {
 	tk_value_arena *prev = current;

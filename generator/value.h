@@ -35,6 +35,8 @@ void tk_value_arena_free(tk_value_arena *a);
 /* Makes values come from a (NULL: from the heap) until the next call;
  * returns the arena in use before. */
 tk_value_arena *tk_value_arena_use(tk_value_arena *a);
+/* The arena in use, or NULL for the heap. */
+tk_value_arena *tk_value_arena_current(void);
 /* Releases every value made in a, and every heap value it took; keeps its
  * memory for the values made next. */
 void tk_value_arena_reset(tk_value_arena *a);

@@ -76,6 +76,11 @@ struct tk_view {
 	long c_base, c_all, *c_period, *c_version;
 	tk_diff_history *diffs;         /* consecutive versions compared */
 	tk_diff *first_last;            /* the first version with the last, when > 2 */
+	/* The page's percentage cells, banded [0] and plain [1], by pct + 1:
+	 * a month page at 10x has a thousand, of a hundred kinds. A cell is
+	 * never changed once made, so one node serves every place on the
+	 * page; only in an arena, which frees a page's values all at once. */
+	tk_value *cells[2][102];
 };
 
 /* ---- small builders ---- */
@@ -345,9 +350,11 @@ days_from_civil(int y, int m, int d)
 }
 
 /* A percentage cell: the number, its text, its band (a class and a label,
- * so colour is never the only signal). */
+ * so colour is never the only signal); plain, a share shown without a
+ * band (the bands grade readiness and progress, not each state's share on
+ * its own). */
 static tk_value *
-cell(tk_view *v, int pct)
+make_cell(tk_view *v, int pct, int plain)
 {
 	static const char band_class[4][3] = { "b0", "b1", "b2", "b3" };
 	const tk_site *s = tk_model_site(v->m);
@@ -359,7 +366,10 @@ cell(tk_view *v, int pct)
 		tk_value_map_set(c, "pct", tk_value_null());
 		set_str(c, "text", ui(v, "no_figure"));
 		set_str(c, "band", "none");
-		set_str(c, "band_label", ui(v, "no_data"));
+		if (plain)
+			tk_value_map_set(c, "band_label", tk_value_null());
+		else
+			set_str(c, "band_label", ui(v, "no_data"));
 		set_bool(c, "has", 0);
 		return c;
 	}
@@ -373,22 +383,40 @@ cell(tk_view *v, int pct)
 	text[n++] = (char)('0' + pct % 10);
 	memcpy(text + n, " %", 3);
 	tk_value_map_set(c, "text", tk_value_strn(text, (size_t)n + 2));
-	tk_value_map_set(c, "band", tk_value_strn(band_class[band], 2));
-	set_str(c, "band_label", band_label(v, band));
+	if (plain) {
+		set_str(c, "band", "plain");
+		tk_value_map_set(c, "band_label", tk_value_null());
+	} else {
+		tk_value_map_set(c, "band", tk_value_strn(band_class[band], 2));
+		set_str(c, "band_label", band_label(v, band));
+	}
 	set_bool(c, "has", 1);
 	return c;
 }
 
-/* A share shown without a band: the bands grade readiness and progress,
- * not each state's share on its own. */
+static tk_value *
+cell_of(tk_view *v, int pct, int plain)
+{
+	tk_value **slot;
+
+	if (pct < -1 || pct > 100 || tk_value_arena_current() == NULL)
+		return make_cell(v, pct < 0 ? -1 : pct, plain);
+	slot = &v->cells[plain][pct + 1];
+	if (*slot == NULL)
+		*slot = make_cell(v, pct, plain);
+	return *slot;
+}
+
+static tk_value *
+cell(tk_view *v, int pct)
+{
+	return cell_of(v, pct, 0);
+}
+
 static tk_value *
 plain_cell(tk_view *v, int pct)
 {
-	tk_value *c = cell(v, pct);
-
-	set_str(c, "band", pct < 0 ? "none" : "plain");
-	tk_value_map_set(c, "band_label", tk_value_null());
-	return c;
+	return cell_of(v, pct, 1);
 }
 
 static tk_value *
@@ -2300,6 +2328,7 @@ tk_view_data(tk_view *v, size_t i)
 	tk_value *d;
 
 	v->fallbacks = 0;
+	memset(v->cells, 0, sizeof(v->cells));
 	switch (p->kind) {
 	case K_INDEX: d = build_index(v, p); break;
 	case K_REGION: d = build_region(v, p); break;
