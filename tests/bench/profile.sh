@@ -12,7 +12,7 @@
 #   PROFILE_FREQ=N                    perf samples per second (default 499, 100x: 99)
 #   PROFILE_TOP=25                    rows per table
 #   PROFILE_TOOL=perf|callgrind       force the tool
-#   BENCH_TMP, BENCH_KEEP, TIEKARTTA  as in run.sh
+#   BENCH_TMP, BENCH_KEEP, BENCH_WAIT, TIEKARTTA  as in run.sh
 set -eu
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -39,8 +39,12 @@ if [ -z "$TOOL" ]; then
 		exit 2
 	fi
 fi
-W=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/tkprof.XXXXXX")
-if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "profile.sh: files in $W (kept)"; else trap 'rm -rf "$W"' EXIT; trap 'exit 130' INT TERM; fi
+TMPBASE=${BENCH_TMP:-${TMPDIR:-/tmp}}
+# See settle.sh: wait until ext4 makes files at full speed again.
+. "$BENCH/settle.sh"
+settle "$TMPBASE"
+W=$(mktemp -d "$TMPBASE/tkprof.XXXXXX")
+if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "profile.sh: files in $W (kept)"; else trap 'rm -rf "$W"; settle_mark "$TMPBASE"' EXIT; trap 'exit 130' INT TERM; fi
 # perf symbolises at report time: profile a copy, which nobody rebuilds meanwhile.
 cp "$TK" "$W/tiekartta"
 TK=$W/tiekartta

@@ -25,7 +25,7 @@
 #   BENCH_DROP_CACHES=0    do not empty the page cache at the start (done when root)
 #   BENCH_KEEP=1           keep the temporary folder
 #   BENCH_WAIT=S           seconds to leave between a run's deletions and the next
-#                          run's first file (default 360; see CLEANED below)
+#                          run's first file (default 360; see settle.sh)
 #   TIEKARTTA=PATH         the binary (default output/bin/tiekartta; run make first)
 set -eu
 cd "$(dirname "$0")/../.."
@@ -76,19 +76,9 @@ if [ -z "$HUGO" ]; then
 fi
 
 TMPBASE=${BENCH_TMP:-${TMPDIR:-/tmp}}
-# ext4 skips the inodes freed in the last minutes when it makes new files
-# (recently_deleted(), see below): right after a run deleted its hundreds of
-# thousands of files, the first rows measured the file system (1 000 pages:
-# 0.30 s instead of 0.10 s). The end of a run notes the time; the next waits.
-CLEANED=$TMPBASE/.tiekartta-bench-cleaned
-WAIT=${BENCH_WAIT:-360}
-if [ -f "$CLEANED" ]; then
-	ago=$(( $(date +%s) - $(cat "$CLEANED" 2>/dev/null || echo 0) ))
-	if [ "$ago" -ge 0 ] && [ "$ago" -lt "$WAIT" ]; then
-		echo "run.sh: the last run deleted its files ${ago} s ago; waiting $((WAIT - ago)) s, as ext4 makes files slowly meanwhile (BENCH_WAIT=0: not)"
-		sleep $((WAIT - ago))
-	fi
-fi
+# See settle.sh: wait until ext4 makes files at full speed again.
+. "$BENCH/settle.sh"
+settle "$TMPBASE"
 W=$(mktemp -d "$TMPBASE/tkbench.XXXXXX")
 # Table 1 again with the output in memory, when there is a tmpfs to write to.
 MEMBASE=${BENCH_MEM:-/dev/shm}
@@ -99,7 +89,7 @@ fi
 if [ "${BENCH_KEEP:-0}" = 1 ]; then
 	echo "run.sh: workloads in $W (kept)"
 else
-	trap 'rm -rf "$W" ${MEMDIR:+"$MEMDIR"}; date +%s >"$CLEANED"' EXIT
+	trap 'rm -rf "$W" ${MEMDIR:+"$MEMDIR"}; settle_mark "$TMPBASE"' EXIT
 	trap 'exit 130' INT TERM
 fi
 # One run measures one version: others may rebuild output/bin or edit the theme meanwhile.

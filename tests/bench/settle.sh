@@ -1,0 +1,26 @@
+# settle.sh: sourced by run.sh and profile.sh. ext4 skips the inodes freed
+# in the last minutes when it makes new files (recently_deleted(): 60 s, or
+# 360 s while the inode table is not yet written back). Right after a run
+# deleted its hundreds of thousands of files, the next run's first rows
+# measured that (1 000 pages: 0.30 s instead of 0.10 s; perf: 62 % of the
+# build in recently_deleted). The end of a run notes the time beside its
+# workloads (settle_mark); the next waits out the rest (settle).
+#
+#   BENCH_WAIT=S   seconds to leave (default 360; 0: do not wait)
+
+# settle DIR: waits until BENCH_WAIT seconds have passed since the mark in DIR.
+settle() {
+	_mark=$1/.tiekartta-bench-cleaned
+	_wait=${BENCH_WAIT:-360}
+	[ -f "$_mark" ] || return 0
+	_ago=$(( $(date +%s) - $(cat "$_mark" 2>/dev/null || echo 0) ))
+	if [ "$_ago" -ge 0 ] && [ "$_ago" -lt "$_wait" ]; then
+		echo "$(basename "$0"): the last run deleted its files ${_ago} s ago; waiting $((_wait - _ago)) s, as ext4 makes files slowly meanwhile (BENCH_WAIT=0: not)"
+		sleep $((_wait - _ago))
+	fi
+}
+
+# settle_mark DIR: notes that a run has just deleted its files in DIR.
+settle_mark() {
+	date +%s >"$1/.tiekartta-bench-cleaned" 2>/dev/null || true
+}
