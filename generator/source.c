@@ -5,9 +5,11 @@
 #include "source.h"
 
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <link.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -622,19 +624,74 @@ tk_source_peek(const tk_source *s, size_t i, const char **buf, size_t *len)
 	return 1;
 }
 
+/* The executable's GNU build id (hex), from its own program headers: a
+ * hash of the linked file that the linker wrote, so reading the file (1.3
+ * MB, SHA-1 again: 3 ms of a 1 000-page build) is not needed. */
+typedef struct {
+	char hex[2 * 64 + 1];
+} build_id;
+
+static int
+find_build_id(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	build_id *id = arg;
+	int i;
+
+	(void)size;
+	/* The first object is the program itself. */
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const unsigned char *p, *end;
+
+		if (ph->p_type != PT_NOTE)
+			continue;
+		p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+		end = p + ph->p_memsz;
+		while ((size_t)(end - p) >= sizeof(ElfW(Nhdr))) {
+			const ElfW(Nhdr) *nh = (const void *)p;
+			size_t name = (nh->n_namesz + 3) & ~(size_t)3, desc = (nh->n_descsz + 3) & ~(size_t)3;
+			const unsigned char *d = p + sizeof(*nh) + name;
+
+			if ((size_t)(end - p) < sizeof(*nh) + name + desc)
+				break;
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			    memcmp(p + sizeof(*nh), "GNU", 4) == 0 && nh->n_descsz >= 8 &&
+			    nh->n_descsz <= 64) {
+				size_t k;
+
+				for (k = 0; k < nh->n_descsz; k++)
+					snprintf(id->hex + 2 * k, 3, "%02x", d[k]);
+				return 1;
+			}
+			p += sizeof(*nh) + name + desc;
+		}
+	}
+	return 1;
+}
+
 int
 tk_source_program_id(char out[41])
 {
 	static char program[41];
 
 	if (program[0] == '\0') {
+		build_id id = { "" };
 		char *buf;
 		size_t len;
 
-		if (tk_read_file(&buf, &len, "/proc/self/exe") < 0)
-			return 0;
-		tk_source_hash(program, buf, len);
-		free(buf);
+		dl_iterate_phdr(find_build_id, &id);
+		if (id.hex[0]) {
+			char *text = xasprintf("tiekartta build-id %s\n", id.hex);
+
+			tk_source_hash(program, text, strlen(text));
+			free(text);
+		} else {
+			/* Linked without a build id: the file's bytes name it. */
+			if (tk_read_file(&buf, &len, "/proc/self/exe") < 0)
+				return 0;
+			tk_source_hash(program, buf, len);
+			free(buf);
+		}
 	}
 	memcpy(out, program, sizeof(program));
 	return 1;

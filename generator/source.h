@@ -63,9 +63,10 @@ int tk_source_peek(const tk_source *s, size_t i, const char **buf, size_t *len);
  * pages by what they were made from. */
 void tk_source_hash(char out[41], const void *data, size_t len);
 
-/* The blob id of this program's executable (cached): what parsed and
- * rendered results kept between builds were made by. 0 when it cannot be
- * read. */
+/* What parsed and rendered results kept between builds were made by
+ * (cached): the blob id of "tiekartta build-id <hex>\n" with the
+ * executable's GNU build id, or without one, of the executable's bytes. 0
+ * when it cannot be read. */
 int tk_source_program_id(char out[41]);
 
 /* The commit's id (hex) or NULL when there is none (directory mode). In

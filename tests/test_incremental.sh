@@ -97,6 +97,12 @@ rebuild "the export put back"
 P=$W/site.tiekartta-parsed
 check "the parsed files are kept beside the site, not in it" \
 	sh -c "test -s '$P' && ! ls -A '$W/site' | grep -q tiekartta-parsed"
+# They name the program that made them (a new program parses again): the
+# blob id of its GNU build id, read from its own headers, not its file.
+bid=$(readelf -n "${TK##* }" 2>/dev/null | sed -n 's/^ *Build ID: //p')
+check "the parsed files name the program by its build id ($bid)" \
+	[ -n "$bid" ] && [ "$(head -c 100 "$P" | sed -n '2s/^program //p')" = \
+	  "$(printf 'tiekartta build-id %s\n' "$bid" | git hash-object --stdin)" ]
 # Damage in the trees, not the index (whose own checksum would drop the
 # store whole): each tree hit must be parsed again.
 python3 - "$P" <<'PY'
