@@ -652,7 +652,8 @@ find_build_id(struct dl_phdr_info *info, size_t size, void *arg)
 		end = p + ph->p_memsz;
 		while ((size_t)(end - p) >= sizeof(ElfW(Nhdr))) {
 			const ElfW(Nhdr) *nh = (const void *)p;
-			size_t name = (nh->n_namesz + 3) & ~(size_t)3, desc = (nh->n_descsz + 3) & ~(size_t)3;
+			size_t name = (nh->n_namesz + 3) & ~(size_t)3;
+			size_t desc = (nh->n_descsz + 3) & ~(size_t)3;
 			const unsigned char *d = p + sizeof(*nh) + name;
 
 			if ((size_t)(end - p) < sizeof(*nh) + name + desc)

@@ -813,7 +813,8 @@ common(tk_view *v, const page *p, const char *title)
 			set_join(l, "href", tk_value_get_str(tk_value_map_get(d, "root"), NULL),
 			    p->pub.path + strlen(v->prefix), NULL);
 		else
-			set_join(l, "href", tk_value_get_str(tk_value_map_get(d, "asset_root"), NULL),
+			set_join(l, "href",
+			    tk_value_get_str(tk_value_map_get(d, "asset_root"), NULL),
 			    i ? code : "", i ? "/" : "", p->pub.path + strlen(v->prefix), NULL);
 	}
 	x = set_new(d, "site", tk_value_map());
