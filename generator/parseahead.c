@@ -3,13 +3,10 @@
 #include "parseahead.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -101,7 +98,6 @@ tk_parseahead_start(const tk_source *src, const size_t *order, size_t n,
 {
 	tk_parseahead *a;
 	size_t k, mine = 0;
-	int fds[2];
 
 	if (n < MIN_FILES || tk_jobs() < 2)
 		return NULL;
@@ -123,30 +119,13 @@ tk_parseahead_start(const tk_source *src, const size_t *order, size_t n,
 		a->path[k] = f->shown;
 		mine++;
 	}
-	if (mine < MIN_FILES / 2 || pipe(fds) != 0) {
+	if (mine < MIN_FILES / 2 || (a->pid = tk_helper_start(&a->fd)) < 0) {
 		free(a->path);
 		free(a);
 		return NULL;
 	}
-	/* What is left in a stream's buffer would be written twice. */
-	fflush(NULL);
-	if ((a->pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		free(a->path);
-		free(a);
-		return NULL;
-	}
-	if (a->pid == 0) {
-		/* A child outliving a killed build must not run on. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		signal(SIGPIPE, SIG_IGN);
-		close(fds[0]);
-		a->fd = fds[1];
+	if (a->pid == 0)
 		work(a, src, order);
-	}
-	close(fds[1]);
-	a->fd = fds[0];
 	return a;
 }
 
@@ -202,11 +181,7 @@ tk_parseahead_end(tk_parseahead *a)
 {
 	if (a == NULL)
 		return;
-	close(a->fd);
-	/* It writes nothing but the pipe: stopped wherever it is. */
-	kill(a->pid, SIGKILL);
-	while (waitpid(a->pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	tk_helper_stop(a->pid, a->fd);
 	free(a->rec);
 	free(a->path);
 	free(a);

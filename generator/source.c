@@ -10,14 +10,11 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <link.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -508,42 +505,27 @@ read_shared(tk_source *s, const size_t *need, size_t n)
 {
 	tk_buf in = TK_BUF_INIT;
 	size_t k, at = 0;
-	int fds[2], end = 0;
+	int fd, end = 0;
 	pid_t pid;
 
-	if (n < SHARE_MIN || tk_jobs() < 2 || pipe(fds) != 0)
+	if (n < SHARE_MIN || tk_jobs() < 2 || (pid = tk_helper_start(&fd)) < 0)
 		return;
-	/* Fewer waits on a full pipe (refused above the system's limit:
-	 * then the default buffer serves). */
-	(void)fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
-	/* What is left in a stream's buffer would be written twice. */
-	fflush(NULL);
-	if ((pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return;
-	}
 	if (pid == 0) {
-		/* A child outliving a killed build must not run on. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		signal(SIGPIPE, SIG_IGN);
-		close(fds[0]);
-		read_half(s, need, n, fds[1]);
+		/* Fewer waits on a full pipe (refused above the system's limit:
+		 * then the default buffer serves). */
+		(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+		read_half(s, need, n, fd);
 	}
-	close(fds[1]);
-	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	for (k = 0; k < n; k += 2) {
 		(void)load_blob(s, need[k]);
 		if (!end)
-			end = pump(s, need, n, fds[0], &in, &at, 0);
+			end = pump(s, need, n, fd, &in, &at, 0);
 	}
 	if (!end)
-		(void)pump(s, need, n, fds[0], &in, &at, 1);
-	close(fds[0]);
+		(void)pump(s, need, n, fd, &in, &at, 1);
 	/* On a fault it may still be writing: it sends nothing else. */
-	kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	tk_helper_stop(pid, fd);
 	tk_buf_free(&in);
 }
 

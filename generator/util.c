@@ -3,11 +3,14 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void
@@ -465,4 +468,41 @@ tk_jobs(void)
 	if (e && *e)
 		return atoi(e) > 1 ? 2 : 1;
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+}
+
+pid_t
+tk_helper_start(int *fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return -1;
+	/* What is left in a stream's buffer would be written twice. */
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* A child outliving a killed build must not run on. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		signal(SIGPIPE, SIG_IGN);
+		close(fds[0]);
+		*fd = fds[1];
+		return 0;
+	}
+	close(fds[1]);
+	*fd = fds[0];
+	return pid;
+}
+
+void
+tk_helper_stop(pid_t pid, int fd)
+{
+	close(fd);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <sys/types.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -43,6 +44,14 @@ int tk_read_fd(int fd, tk_buf *b);
 /* How many processes share a build's work: TK_JOBS (1 or 2),
  * else 2 when the machine has more than one processor. */
 int tk_jobs(void);
+/* A second process that sends its work to this one through a pipe. In
+ * this process: its pid, and the pipe's read end in *fd. In it: 0, and
+ * the write end in *fd (it dies with this process and ignores SIGPIPE).
+ * -1 when none could start. Streams are flushed first. */
+pid_t tk_helper_start(int *fd);
+/* Closes fd and stops the helper wherever it is (it writes nothing but
+ * the pipe), then waits for it. */
+void tk_helper_stop(pid_t pid, int fd);
 
 /* Is s[0..n) valid UTF-8 (no overlongs, no surrogates)? Returns 1, or 0 and
  * sets *bad to the offset of the first bad byte. */
