@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "source.h"
 #include "util.h"
 
 /* A commit with its place in the walk, so changes sort in walk order. */
@@ -39,6 +40,9 @@ struct tk_history {
 	size_t nrecs, caprecs;
 	tk_hist_region *regions;
 	size_t nregions;
+	/* tk_history_region_key's results, made on first use: every language's
+	 * page of an organisation asks. The pointer is const, the keys not. */
+	char (*region_keys)[41];
 	int shallow_warned;
 	git_repository *repo;   /* kept open for tk_history_blob_roadmap */
 	tk_strmap *roadmaps;    /* blob id -> the roadmap it names ("" none) */
@@ -719,6 +723,7 @@ finish(tk_history *h, git_tree *head_status)
 	if (h->nrecs)
 		qsort(h->recs, h->nrecs, sizeof(*h->recs), cmp_record);
 	h->regions = xcalloc(h->nrecs + 1, sizeof(*h->regions));
+	h->region_keys = xcalloc(h->nrecs + 1, sizeof(*h->region_keys));
 	for (i = 0; i < h->nrecs; i++) {
 		record_b *rb = h->recs[i];
 		git_oid id;
@@ -896,6 +901,7 @@ tk_history_free(tk_history *h)
 	}
 	free(h->recs);
 	free(h->regions);
+	free(h->region_keys);
 	free(h->mainline);
 	tk_strmap_free(h->recmap);
 	tk_strmap_free(h->roadmaps);
@@ -1083,6 +1089,27 @@ tk_history_region_value(const tk_history *h, const char *region)
 	tk_value_map_set(m, "records", recs);
 	tk_value_map_set(m, "late", late);
 	return m;
+}
+
+void
+tk_history_region_key(const tk_history *h, const char *region, char out[41])
+{
+	const tk_hist_region *r = tk_history_region_by_id(h, region);
+	char *memo = r ? h->region_keys[r - h->regions] : NULL;
+	tk_buf b = TK_BUF_INIT;
+	tk_value *x;
+
+	if (memo && memo[0]) {
+		memcpy(out, memo, 41);
+		return;
+	}
+	x = tk_history_region_value(h, region);
+	tk_value_write_json(&b, x, 0);
+	tk_value_free(x);
+	tk_source_hash(out, b.data, b.len);
+	tk_buf_free(&b);
+	if (memo)
+		memcpy(memo, out, 41);
 }
 
 tk_value *

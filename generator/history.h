@@ -153,6 +153,9 @@ const tk_hist_commit *tk_history_commit(const tk_history *h, size_t i);
  * personal data, and the page needs the name only. An organisation
  * without history gives empty lists. */
 tk_value *tk_history_region_value(const tk_history *h, const char *region);
+/* A hash of that value (40 hex digits), for the page keys; made once per
+ * organisation. */
+void tk_history_region_key(const tk_history *h, const char *region, char out[41]);
 /* The mainline as view data, newest first: [{id, short_id, date, datetime,
  * subject, pr, content_changed}]. */
 tk_value *tk_history_commits_value(const tk_history *h);

@@ -70,6 +70,7 @@ struct tk_view {
 	 * all together, by period (as periods) and by version (as the model's). */
 	char (*key_period)[41], (*key_version)[41], key_all[41];
 	char *key_periods;      /* " 24252 24253 ...": every page key names them */
+	char key_common[41], key_salt[41];      /* common_key's, and its salt */
 	/* Where pages' content last changed, as mainline positions (-1: never),
 	 * from the history: outside the records or in the set of months (every
 	 * page), any record, by period, by version. */
@@ -2226,61 +2227,89 @@ period_key(tk_view *v, int period)
 	return "-";
 }
 
+/* One "name value" line of a page key. */
+static void
+key_line(tk_buf *b, const char *name, const char *value)
+{
+	tk_buf_puts(b, name);
+	tk_buf_putc(b, ' ');
+	tk_buf_puts(b, value);
+	tk_buf_putc(b, '\n');
+}
+
+/* What every page of the view shows alike: its language, the navigation
+ * (the set of months, whether there are snapshots) and the content in salt. Hashed once
+ * per view, so each page hashes a few lines of its own. */
+static const char *
+common_key(tk_view *v, const char *salt)
+{
+	tk_buf b = TK_BUF_INIT;
+
+	if (strcmp(v->key_salt, salt) == 0)
+		return v->key_common;
+	tk_buf_printf(&b, "tiekartta pages 1\nsalt %s\nlang %s\nsnapshot %d\nlatest %d\n"
+	    "dirty %d\ncommit %d\nsnapshots %d\nperiods", salt, v->lang, v->base[0] != '\0',
+	    v->latest, v->dirty, tk_model_commit(v->m) != NULL, v->snapshots != NULL);
+	tk_buf_puts(&b, v->key_periods);
+	tk_buf_putc(&b, '\n');
+	tk_source_hash(v->key_common, b.data, b.len);
+	tk_buf_free(&b);
+	snprintf(v->key_salt, sizeof(v->key_salt), "%s", salt);
+	return v->key_common;
+}
+
 void
 tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 {
 	const page *p = &v->pages[i];
+	const tk_hist_commit *c;
 	tk_buf b = TK_BUF_INIT;
+	char h[41];
 	size_t k;
 
 	prepare_keys(v);
-	/* What every page shows: its place, language and navigation. Inside a
-	 * snapshot the place is relative to the snapshot. */
-	tk_buf_printf(&b, "tiekartta page 1\nsalt %s\npath %s\ntemplate %s\nlang %s\n"
-	    "snapshot %d\nlatest %d\ndirty %d\ncommit %d\nsnapshots %d\nperiods", salt,
-	    p->pub.path + strlen(v->base), p->pub.template, v->lang, v->base[0] != '\0',
-	    v->latest, v->dirty, tk_model_commit(v->m) != NULL, v->snapshots != NULL);
-	tk_buf_puts(&b, v->key_periods);
-	tk_buf_printf(&b, "\npage commit %s\n", page_commit(v, p) ? page_commit(v, p)->id : "-");
+	/* Inside a snapshot the place is relative to the snapshot. */
+	tk_buf_puts(&b, "tiekartta page 2\n");
+	key_line(&b, "common", common_key(v, salt));
+	key_line(&b, "path", p->pub.path + strlen(v->base));
+	key_line(&b, "template", p->pub.template);
+	c = page_commit(v, p);
+	key_line(&b, "page commit", c ? c->id : "-");
 	/* What the page itself shows, beyond the content in salt. */
 	switch (p->kind) {
 	case K_INDEX:
 	case K_GROUP:
-		tk_buf_printf(&b, "records %s\n", v->key_all);
+		key_line(&b, "records", v->key_all);
 		break;
 	case K_REGION:
-		tk_buf_printf(&b, "records %s\n", v->key_all);
+		key_line(&b, "records", v->key_all);
 		if (tk_model_site(v->m)->file_url && tk_model_commit(v->m))
-			tk_buf_printf(&b, "file_url at %s\n", tk_model_commit(v->m));
+			key_line(&b, "file_url at", tk_model_commit(v->m));
 		if (v->history) {
-			tk_value *h = tk_history_region_value(v->history,
-			    ((const tk_region *)p->obj)->id);
-
-			tk_buf_puts(&b, "history ");
-			tk_value_write_json(&b, h, 0);
-			tk_value_free(h);
+			tk_history_region_key(v->history, ((const tk_region *)p->obj)->id, h);
+			key_line(&b, "history", h);
 		}
 		break;
 	case K_SUBTASK:
 		for (k = 0; k < tk_model_nversions(v->m); k++)
 			if (tk_model_version(v->m, k) == p->obj2)
-				tk_buf_printf(&b, "records of the version %s\n", v->key_version[k]);
+				key_line(&b, "records of the version", v->key_version[k]);
 		break;
 	case K_MONTH:
-		tk_buf_printf(&b, "records of the month %s\n", period_key(v, p->period));
+		key_line(&b, "records of the month", period_key(v, p->period));
 		break;
 	case K_THEMES:
-		tk_buf_printf(&b, "records of the month %s\n", period_key(v, v->latest));
-		break;
-	case K_SNAPSHOTS:
-		tk_value_write_json(&b, v->snapshots, 0);
+		key_line(&b, "records of the month", period_key(v, v->latest));
 		break;
 	case K_BUILD:
 		tk_buf_printf(&b, "commit %s %lld\n", tk_model_commit(v->m) ?
 		    tk_model_commit(v->m) : "-", tk_model_commit_time(v->m));
 		break;
+	case K_SNAPSHOTS:
+		tk_value_write_json(&b, v->snapshots, 0);
+		break;
 	case K_404:     /* links from the site's address, a snapshot's too */
-		tk_buf_printf(&b, "base %s\n", v->base);
+		key_line(&b, "base", v->base);
 		break;
 	default:        /* the roadmap, free pages, the statement: all in salt */
 		break;

@@ -12,6 +12,7 @@
 
 #include "harness.h"
 #include "history.h"
+#include "source.h"
 #include "util.h"
 
 static git_repository *repo;
@@ -333,6 +334,20 @@ test_history(const char *dir)
 	tk_check("view data: two late records listed", tk_value_list_len(
 	    tk_value_map_get(v, "late")) == 2, NULL);
 	tk_value_free(v);
+	{
+		/* The page key's hash of it: the same made or remembered, and
+		 * each organisation's own. */
+		char want[41], a1[41], a2[41], b1[41], g1[41];
+
+		tk_source_hash(want, json.data, json.len);
+		tk_history_region_key(h, "alpha", a1);
+		tk_history_region_key(h, "beta", b1);
+		tk_history_region_key(h, "alpha", a2);
+		tk_history_region_key(h, "gamma", g1);
+		tk_check_str("the key of alpha's history: its view data, hashed", a1, want);
+		tk_check_str("asked again, the same", a2, want);
+		tk_check("beta's key is its own", strcmp(b1, a1) != 0 && strcmp(b1, g1) != 0, NULL);
+	}
 	v = tk_history_region_value(h, "gamma");
 	tk_check("view data of an organisation without history: empty lists",
 	    tk_value_list_len(tk_value_map_get(v, "submissions")) == 0 &&
