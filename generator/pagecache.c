@@ -107,30 +107,62 @@ cmp_entry(const void *a, const void *b)
 	return strcmp(((const entry *)a)->path, ((const entry *)b)->path);
 }
 
+/* One number and the space after it, from *p on; 0 when there is none. */
+static int
+read_number(const char **p, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(*p, &end, 10);
+	if (end == *p || *end != ' ' || errno != 0)
+		return 0;
+	*p = end + 1;
+	return 1;
+}
+
+/* One line of the list into e (all but its path); the path, or NULL when
+ * the line is not one. */
+static const char *
+read_line(const char *line, entry *e)
+{
+	const char *p = line + 41;
+
+	if (strnlen(line, 41) != 41 || line[40] != ' ' || memchr(line, ' ', 40))
+		return NULL;
+	memcpy(e->key, line, 40);
+	e->key[40] = '\0';
+	if (!read_number(&p, &e->stamp.size) || !read_number(&p, &e->stamp.inode) ||
+	    !read_number(&p, &e->stamp.mtime) || *p == '\0')
+		return NULL;
+	return p;
+}
+
 /* The list: a header line, then "key size inode mtime-ns path" per page.
  * A line that does not read so is skipped: its page is rendered. */
 void
 tk_pagecache_read(tk_pagecache *c, const char *dir)
 {
 	char *file = xasprintf("%s%s", dir, TK_PAGECACHE_SUFFIX), *buf = NULL, *line, *nl;
-	size_t len;
+	size_t len, cap = 0;
 
 	if (tk_read_file(&buf, &len, file) < 0 || strncmp(buf, "tiekartta-pages 1\n", 18) != 0)
 		goto out;
 	for (line = buf + 18; *line; line = nl + 1) {
 		entry e;
-		int at = 0;
+		const char *path;
 
 		if ((nl = strchr(line, '\n')) == NULL)
 			break;
 		*nl = '\0';
 		memset(&e, 0, sizeof(e));
-		if (sscanf(line, "%40s %lld %lld %lld %n", e.key, &e.stamp.size, &e.stamp.inode,
-		    &e.stamp.mtime, &at) != 4 ||
-		    at == 0 || strlen(e.key) != 40 || line[at] == '\0')
+		if ((path = read_line(line, &e)) == NULL)
 			continue;
-		c->prev = xrealloc(c->prev, (c->nprev + 1) * sizeof(*c->prev));
-		e.path = xstrdup(line + at);
+		if (c->nprev == cap) {
+			cap = cap ? 2 * cap : 256;
+			c->prev = xrealloc(c->prev, cap * sizeof(*c->prev));
+		}
+		e.path = xstrdup(path);
 		c->prev[c->nprev++] = e;
 	}
 	/* Sorted by path, so a snapshot's files are one run (reuse_under). */
@@ -259,9 +291,18 @@ tk_pagecache_stamp(tk_pagecache *c, const tk_out *o)
 	for (i = 0; i < c->nnext; i++) {
 		entry *e = &c->next[i];
 
-		if (e->stamped || tk_out_stat(o, e->path, &e->stamp) == 0)
-			tk_buf_printf(&c->list, "%s %lld %lld %lld %s\n", e->key, e->stamp.size,
-			    e->stamp.inode, e->stamp.mtime, e->path);
+		if (e->stamped || tk_out_stat(o, e->path, &e->stamp) == 0) {
+			tk_buf_put(&c->list, e->key, 40);
+			tk_buf_putc(&c->list, ' ');
+			tk_buf_put_ll(&c->list, e->stamp.size);
+			tk_buf_putc(&c->list, ' ');
+			tk_buf_put_ll(&c->list, e->stamp.inode);
+			tk_buf_putc(&c->list, ' ');
+			tk_buf_put_ll(&c->list, e->stamp.mtime);
+			tk_buf_putc(&c->list, ' ');
+			tk_buf_puts(&c->list, e->path);
+			tk_buf_putc(&c->list, '\n');
+		}
 	}
 }
 
@@ -290,7 +331,9 @@ tk_pagecache_save(const tk_pagecache *c, const char *dir)
 static void
 generation_put(generation *g, kept *k)
 {
-	g->items = xrealloc(g->items, (g->n + 1) * sizeof(*g->items));
+	/* Doubled: a snapshot keeps thousands. */
+	if ((g->n & (g->n - 1)) == 0)
+		g->items = xrealloc(g->items, (g->n ? 2 * g->n : 1) * sizeof(*g->items));
 	k->slot = g->n;
 	g->items[g->n++] = k;
 	tk_strmap_put(g->map, k->key, k);

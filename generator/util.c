@@ -111,6 +111,23 @@ tk_buf_putc(tk_buf *b, char c)
 }
 
 void
+tk_buf_put_ll(tk_buf *b, long long n)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	/* Digits of the magnitude, made without overflow at LLONG_MIN. */
+	unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (n < 0)
+		tmp[--i] = '-';
+	tk_buf_put(b, tmp + i, sizeof(tmp) - i);
+}
+
+void
 tk_buf_vprintf(tk_buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;

@@ -228,6 +228,16 @@ cp "$W/site.tiekartta-pages" "$W/list.now"
 printf 'tiekartta-pages 1\nnonsense\n0123 x y z\n' >"$W/site.tiekartta-pages"
 rebuild "a broken list of keys"
 check "every page rendered" [ "$(rendered)" = "$(pages)" ]
+# Three lines damaged: a key one short, no path, a letter in the inode.
+# Only their pages are rendered.
+awk 'NR > 1 && /index\.html$/ && n < 3 { n++
+	if (n == 1) $1 = substr($1, 2); else if (n == 2) $0 = $1 " " $2 " " $3 " " $4; else $3 = "x" $3 }
+	{ print }' "$W/site.tiekartta-pages" >"$W/list.damaged"
+check "the damaged list differs in three lines" \
+	[ "$(diff "$W/site.tiekartta-pages" "$W/list.damaged" | grep -c '^>')" = 3 ]
+cp "$W/list.damaged" "$W/site.tiekartta-pages"
+rebuild "three damaged lines in the list of keys"
+check "their three pages rendered" [ "$(rendered)" = 3 ]
 
 # A list left by an older build (as after a crash between the swap and the
 # list): the pages it describes no longer carry its stamps.

@@ -2,6 +2,7 @@
  * inside it, unchanged files keep their inode and time, and a build staged
  * in the spare leaves nothing of it that the build did not write. */
 #define _DEFAULT_SOURCE
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,22 @@ main(void)
 	p = xasprintf("%s/index.html", dir);
 	q = xasprintf("%s/alue/x/index.html", dir);
 
+	{
+		/* The list of page keys writes its stamps so. */
+		static const long long n[] = { 0, 7, -1, 1764152345123456789LL, LLONG_MAX,
+		    LLONG_MIN };
+		tk_buf got = TK_BUF_INIT, want = TK_BUF_INIT;
+		size_t i;
+
+		for (i = 0; i < sizeof(n) / sizeof(n[0]); i++) {
+			tk_buf_put_ll(&got, n[i]);
+			tk_buf_putc(&got, ' ');
+			tk_buf_printf(&want, "%lld ", n[i]);
+		}
+		tk_check_str("numbers: tk_buf_put_ll writes what %lld does", got.data, want.data);
+		tk_buf_free(&got);
+		tk_buf_free(&want);
+	}
 	tk_check("paths: plain ok", tk_out_path_ok("alue/x/index.html"), NULL);
 	tk_check("paths: '..' refused", !tk_out_path_ok("alue/../../etc"), NULL);
 	tk_check("paths: absolute refused", !tk_out_path_ok("/etc/passwd"), NULL);
