@@ -1731,8 +1731,12 @@ tk_model_records_key(const tk_model *m, int (*keep)(const tk_record *, const voi
 	size_t i;
 
 	for (i = 0; i < m->nrecords; i++)
-		if (keep == NULL || keep(m->records[i], arg))
-			tk_buf_printf(&b, "%s %s\n", m->records[i]->path, m->records[i]->oid);
+		if (keep == NULL || keep(m->records[i], arg)) {
+			tk_buf_puts(&b, m->records[i]->path);
+			tk_buf_putc(&b, ' ');
+			tk_buf_puts(&b, m->records[i]->oid);
+			tk_buf_putc(&b, '\n');
+		}
 	tk_source_hash(out, b.data ? b.data : "", b.len);
 	tk_buf_free(&b);
 }
