@@ -2289,6 +2289,7 @@ struct tk_diff_history {
 	const tk_model *m;
 	tk_diff **steps;
 	size_t n;
+	tk_diff *first_last;    /* the first version with the last, when > 2 */
 };
 
 int
@@ -2302,6 +2303,9 @@ tk_diff_history_new(tk_diff_history **out, const tk_model *m)
 	h->steps = xcalloc(h->n + 1, sizeof(*h->steps));
 	for (i = 0; i < h->n; i++)
 		tk_diff_new(&h->steps[i], m, tk_model_version(m, i), m, tk_model_version(m, i + 1));
+	if (nv > 2)
+		tk_diff_new(&h->first_last, m, tk_model_version(m, 0), m,
+		    tk_model_version(m, nv - 1));
 	*out = h;
 	return 0;
 }
@@ -2315,6 +2319,7 @@ tk_diff_history_free(tk_diff_history *h)
 		return;
 	for (i = 0; i < h->n; i++)
 		tk_diff_free(h->steps[i]);
+	tk_diff_free(h->first_last);
 	free(h->steps);
 	free(h);
 }
@@ -2323,6 +2328,12 @@ const tk_diff *
 tk_diff_history_step(const tk_diff_history *h, size_t i)
 {
 	return i < h->n ? h->steps[i] : NULL;
+}
+
+const tk_diff *
+tk_diff_history_first_last(const tk_diff_history *h)
+{
+	return h->first_last;
 }
 
 tk_value *

@@ -149,14 +149,17 @@ void tk_diff_write_text(tk_buf *b, const tk_value *v);
 void tk_diff_write_json(tk_buf *b, const tk_value *v);
 void tk_diff_write_markdown(tk_buf *b, const tk_value *v);
 
-/* The diffs between consecutive versions of one model, for history
- * pages. It borrows m: free it first. The caller frees *out with
+/* The diffs between consecutive versions of one model, and of its first
+ * version with its last when it has more than two, for history pages. It
+ * borrows m: free it first. The caller frees *out with
  * tk_diff_history_free. Returns 0. */
 typedef struct tk_diff_history tk_diff_history;
 int tk_diff_history_new(tk_diff_history **out, const tk_model *m);
 void tk_diff_history_free(tk_diff_history *h);
 /* The diff of version i to version i + 1 (borrowed); i < nversions - 1. */
 const tk_diff *tk_diff_history_step(const tk_diff_history *h, size_t i);
+/* The first version with the last (borrowed), or NULL with two or fewer. */
+const tk_diff *tk_diff_history_first_last(const tk_diff_history *h);
 
 /* A subtask's appearance in every version, oldest first, following
  * matches (by id or inferred) from the version named version_id (NULL:

@@ -266,6 +266,7 @@ typedef struct {
 	char date[32];
 	size_t pages, rendered; /* by this process */
 	const tk_measure *table;        /* the records' measures, for every view */
+	const tk_diff_history *diffs;   /* the roadmap versions compared, likewise */
 	/* A snapshot's pages go into the site's list under the snapshot's
 	 * key, so the next build can keep the snapshot whole. */
 	tk_pagecache *snap_list;
@@ -352,7 +353,7 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 
 	globals = tk_value_map();
 	tk_value_map_set(globals, "t", tk_value_copy(strings));
-	tk_view_new(&v, m, strings, lang, opts->base, opts->dirty, mm->table);
+	tk_view_new(&v, m, strings, lang, opts->base, opts->dirty, mm->table, mm->diffs);
 	tk_view_set_history(v, opts->history);
 	if (opts->base && opts->commits)
 		tk_view_set_commits(v, opts->commits, opts->commits_upto);
@@ -637,6 +638,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	tk_tmpl_env *env = NULL;
 	char salt[41];
 	tk_measure *table = NULL;
+	tk_diff_history *diffs = NULL;
 	memo mm;
 	size_t before[2] = { 0, 0 }, nlang, noted = 0;
 	tk_pagecache *list;
@@ -663,6 +665,8 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		goto out;
 	/* Counted once, before the work is shared, for every language. */
 	mm.table = table = tk_fig_table(m);
+	tk_diff_history_new(&diffs, m);
+	mm.diffs = diffs;
 	mm.mode = tk_pagecache_mode_env();
 	if (opts->content_id && mm.mode != TK_PAGECACHE_OFF && opts->dump_dir == NULL &&
 	    page_salt(salt, opts->content_id, opts->theme_dir)) {
@@ -798,6 +802,7 @@ out:
 		tk_value_free(strings[i]);
 	tk_tmpl_env_free(env);
 	free(table);
+	tk_diff_history_free(diffs);
 	tk_buf_free(&b);
 	tk_buf_free(&sitemap);
 	free(tdir);

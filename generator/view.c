@@ -75,8 +75,8 @@ struct tk_view {
 	 * from the history: outside the records or in the set of months (every
 	 * page), any record, by period, by version. */
 	long c_base, c_all, *c_period, *c_version;
-	tk_diff_history *diffs;         /* consecutive versions compared */
-	tk_diff *first_last;            /* the first version with the last, when > 2 */
+	const tk_diff_history *diffs;   /* the versions compared, or own_diffs */
+	tk_diff_history *own_diffs;
 	/* The page's percentage cells, banded [0] and plain [1], by pct + 1:
 	 * a month page at 10x has a thousand, of a hundred kinds. A cell is
 	 * never changed once made, so one node serves every place on the
@@ -521,7 +521,7 @@ meas(tk_view *v, const tk_record *rec, const tk_group *g)
 
 int
 tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const char *lang,
-    const char *base, int dirty, const tk_measure *table)
+    const char *base, int dirty, const tk_measure *table, const tk_diff_history *diffs)
 {
 	tk_view *v = xcalloc(1, sizeof(*v));
 	const tk_site *site = tk_model_site(m);
@@ -574,9 +574,11 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 	for (i = 0; i < tk_model_npages(m); i++)
 		if (tk_model_page(m, i)->nav)
 			v->nav[v->nnav++] = tk_model_page(m, i);
-	tk_diff_history_new(&v->diffs, m);
-	if (tk_model_nversions(m) > 2)
-		tk_diff_new(&v->first_last, m, tk_model_version(m, 0), m, v->current);
+	if (diffs == NULL) {
+		tk_diff_history_new(&v->own_diffs, m);
+		diffs = v->own_diffs;
+	}
+	v->diffs = diffs;
 
 	add(v, K_INDEX, "index", NULL, "index.html");
 	for (i = 0; i < v->nregions; i++)
@@ -607,9 +609,10 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 
 		(void)p;
 	}
-	if (v->first_last)
-		add(v, K_DIFF, "diff", v->first_last, "tiekartta/muutokset/%s--%s/index.html",
-		    tk_model_version(m, 0)->id, v->current->id);
+	if (tk_diff_history_first_last(diffs))
+		add(v, K_DIFF, "diff", tk_diff_history_first_last(diffs),
+		    "tiekartta/muutokset/%s--%s/index.html", tk_model_version(m, 0)->id,
+		    v->current->id);
 	for (i = 0; i < v->nperiods; i++) {
 		char id[16];
 		page *p;
@@ -639,8 +642,7 @@ tk_view_free(tk_view *v)
 {
 	if (v == NULL)
 		return;
-	tk_diff_free(v->first_last);
-	tk_diff_history_free(v->diffs);
+	tk_diff_history_free(v->own_diffs);
 	free(v->key_period);
 	free(v->key_periods);
 	free(v->key_version);

@@ -60,7 +60,7 @@ render(const tk_model *m, const char *lang, const tk_value *str)
 
 	if (str)
 		tk_value_map_set(globals, "t", tk_value_copy(str));
-	tk_view_new(&v, m, str, lang, NULL, 0, NULL);
+	tk_view_new(&v, m, str, lang, NULL, 0, NULL, NULL);
 	for (i = 0; i < tk_view_count(v); i++) {
 		const tk_view_page *pg = tk_view_page_at(v, i);
 		const tk_tmpl *t;
