@@ -617,17 +617,7 @@ tk_value_put_num(tk_buf *b, double d)
 	if (d >= -9007199254740992.0 && d <= 9007199254740992.0 &&
 	    d == (double)(long long)d) {
 		/* The common case (counts, percentages) without printf. */
-		long long v = (long long)d;
-		unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-		char *p = tmp + sizeof(tmp);
-
-		do {
-			*--p = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
-		if (v < 0)
-			*--p = '-';
-		tk_buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
+		tk_buf_put_ll(b, (long long)d);
 		return;
 	}
 	for (prec = 1; prec < 17; prec++) {
