@@ -407,6 +407,7 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 		r = tk_tmpl_render_with(&b, env, t, data, globals, d);
 		if (r == 0 && opts->dump_dir) {
 			/* The dump shows all a template sees, the strings too. */
+			tk_view_add_has_flags(data);
 			tk_value_map_set(data, "t", tk_value_copy(strings));
 			r = dump(opts->dump_dir, pg->path, data, d);
 		}

@@ -36,10 +36,13 @@ enum { MAX_RENDER_DEPTH = 1000 };
 
 #define NOT_FOUND ((size_t)-1)
 
-/* One part of a dotted name, hashed once for the value maps. */
+/* One part of a dotted name, hashed once for the value maps. A part
+ * has_k also keeps the hash of k (see get_part). */
 typedef struct {
 	const char *s;          /* inside the node's str */
 	size_t len, h;
+	int has;
+	size_t h_list;
 } name_part;
 
 struct tk_tmpl_node {
@@ -90,6 +93,10 @@ set_lookup_name(tk_tmpl_node *n, const char *name, size_t len)
 		np->s = p;
 		np->len = dot ? (size_t)(dot - p) : (size_t)(n->str + len - p);
 		np->h = tk_value_key_hash(np->s, np->len);
+		if (np->len > 4 && memcmp(np->s, "has_", 4) == 0) {
+			np->has = 1;
+			np->h_list = tk_value_key_hash(np->s + 4, np->len - 4);
+		}
 		p += np->len;
 	}
 }
@@ -865,6 +872,22 @@ restore_indent(rstate *rs, const size_t saved[2])
 		rs->indent.data[rs->indent.len] = '\0';
 }
 
+/* One part of a name in a map. Beside a list k a map answers has_k, true
+ * when the list has items, unless it holds has_k itself: Mustache has no
+ * other way to ask whether a list is empty without looping over it (to
+ * write a heading above the list, say). */
+static const tk_value *
+get_part(const tk_value *map, const name_part *p)
+{
+	const tk_value *v = tk_value_map_geth(map, p->s, p->len, p->h), *l;
+
+	if (v == NULL && p->has &&
+	    (l = tk_value_map_geth(map, p->s + 4, p->len - 4, p->h_list)) != NULL &&
+	    tk_value_kind_of(l) == TK_VALUE_LIST)
+		v = tk_value_bool_shared(tk_value_list_len(l) > 0);
+	return v;
+}
+
 static const tk_value *
 lookup(const ctx *c, const tk_tmpl_node *n)
 {
@@ -876,10 +899,10 @@ lookup(const ctx *c, const tk_tmpl_node *n)
 		return c ? c->v : NULL;
 	/* The first part resolves up the stack, the rest only inside it. */
 	for (; c; c = c->up)
-		if ((v = tk_value_map_geth(c->v, p[0].s, p[0].len, p[0].h)) != NULL)
+		if ((v = get_part(c->v, &p[0])) != NULL)
 			break;
 	for (i = 1; v && i < n->nparts; i++)
-		v = tk_value_map_geth(v, p[i].s, p[i].len, p[i].h);
+		v = get_part(v, &p[i]);
 	return v;
 }
 

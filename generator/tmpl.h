@@ -10,7 +10,11 @@
  *
  * Truthiness: null, false, "" and the empty list are falsy; everything else
  * (0 and the empty map too) is truthy. Interpolating a list or a map is an
- * error; a missing name renders as nothing. */
+ * error; a missing name renders as nothing.
+ *
+ * One addition: where a map has a list k and no key has_k, has_k is true
+ * when the list has items, so {{#has_k}}<ul>{{#k}}…{{/k}}</ul>{{/has_k}}
+ * writes the list's frame once, and only around items. */
 #ifndef TK_TMPL_H
 #define TK_TMPL_H
 

@@ -259,6 +259,15 @@ tk_value_bool(int b)
 	return v;
 }
 
+const tk_value *
+tk_value_bool_shared(int b)
+{
+	static const tk_value no = { TK_VALUE_BOOL, NULL, { .b = 0 } },
+	    yes = { TK_VALUE_BOOL, NULL, { .b = 1 } };
+
+	return b ? &yes : &no;
+}
+
 tk_value *
 tk_value_num(double d)
 {

@@ -45,6 +45,9 @@ void tk_value_arena_reset(tk_value_arena *a);
  * tk_value_free, unless it hands the value to a list or map. */
 tk_value *tk_value_null(void);
 tk_value *tk_value_bool(int b);
+/* A boolean that lives as long as the program, for lookups that answer
+ * with a value no map holds; never freed nor put in a map. */
+const tk_value *tk_value_bool_shared(int b);
 tk_value *tk_value_num(double d);
 tk_value *tk_value_str(const char *s);                   /* copies s */
 tk_value *tk_value_strn(const char *s, size_t n);        /* copies s[0..n) */

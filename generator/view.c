@@ -2320,16 +2320,14 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 	tk_buf_free(&b);
 }
 
-/* Mustache cannot ask whether a list is empty without looping over it, so
- * every list-valued key k gets a has_k beside it. */
-static void
-add_has_flags(tk_value *x)
+void
+tk_view_add_has_flags(tk_value *x)
 {
 	size_t i, n;
 
 	if (tk_value_kind_of(x) == TK_VALUE_LIST) {
 		for (i = 0; i < tk_value_list_len(x); i++)
-			add_has_flags((tk_value *)tk_value_list_at(x, i));
+			tk_view_add_has_flags((tk_value *)tk_value_list_at(x, i));
 		return;
 	}
 	if (tk_value_kind_of(x) != TK_VALUE_MAP)
@@ -2345,7 +2343,7 @@ add_has_flags(tk_value *x)
 		/* Scalars, most of the tree, have nothing to walk. */
 		if ((kind != TK_VALUE_LIST && kind != TK_VALUE_MAP) || strcmp(k, "t") == 0)
 			continue;
-		add_has_flags(val);
+		tk_view_add_has_flags(val);
 		if (kind == TK_VALUE_LIST && kl + 4 < sizeof(key)) {
 			memcpy(key + 4, k, kl);
 			tk_value_map_setn(x, key, kl + 4, tk_value_bool(tk_value_list_len(val) > 0));
@@ -2380,6 +2378,5 @@ tk_view_data(tk_view *v, size_t i)
 	set_str(d, "kind", p->pub.template);
 	set_bool(d, "is_home", p->kind == K_INDEX);
 	set_bool(d, "finnish_only", v->fallbacks > 0);
-	add_has_flags(d);
 	return d;
 }

@@ -46,6 +46,9 @@ size_t tk_view_count(const tk_view *v);
 const tk_view_page *tk_view_page_at(const tk_view *v, size_t i);
 /* Builds page i's view data; the caller frees it. */
 tk_value *tk_view_data(tk_view *v, size_t i);
+/* Writes into x the has_k that templates see beside each list k (the
+ * Mustache engine answers them, tmpl.h), so --dump-data shows them. */
+void tk_view_add_has_flags(tk_value *x);
 
 /* What page i is made from, beyond salt (the identity of the generator,
  * the theme and every content file but the records): its hex key goes to

@@ -133,6 +133,30 @@ test_interpolation(void)
 	    NULL, "1,3");
 }
 
+/* has_k beside a list k (tmpl.h). */
+static void
+test_has(void)
+{
+	const char *src = "{{#has_l}}<ul>{{#l}}<li>{{.}}</li>{{/l}}</ul>{{/has_l}}"
+	    "{{^has_l}}none{{/has_l}}";
+
+	expect("has_: a list with items", src, "l: [a, b]", NULL, "<ul><li>a</li><li>b</li></ul>");
+	expect("has_: an empty list", src, "l: []", NULL, "none");
+	expect("has_: no list at all", src, "m: [a]", NULL, "none");
+	expect("has_: not for a string", "[{{has_s}}]", "s: abc", NULL, "[]");
+	expect("has_: not for a map", "[{{has_m}}]", "m: {a: 1}", NULL, "[]");
+	expect("has_: interpolated", "{{has_l}} {{has_e}}", "{l: [1], e: []}", NULL,
+	    "true false");
+	expect("has_: a key of that name wins", "{{has_l}}", "{l: [1], has_l: own}", NULL, "own");
+	expect("has_: dotted", "{{#a.has_l}}y{{/a.has_l}}{{^a.has_m}}n{{/a.has_m}}",
+	    "a: {l: [1], m: []}", NULL, "yn");
+	expect("has_: up the stack, from the map that has the list",
+	    "{{#s}}{{#has_l}}[{{x}}]{{/has_l}}{{/s}}", "{l: [1], s: {x: in}}", NULL, "[in]");
+	expect("has_: the nearest map with the list, as for the list itself",
+	    "{{#s}}{{has_l}}{{/s}}", "{l: [1], s: {l: []}}", NULL, "false");
+	expect("has_: the name has_ alone is just a name", "[{{has_}}]", "{'': [1]}", NULL, "[]");
+}
+
 static void
 test_sections(void)
 {
@@ -730,6 +754,7 @@ int
 main(void)
 {
 	test_interpolation();
+	test_has();
 	test_sections();
 	test_partials();
 	test_inheritance();
