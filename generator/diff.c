@@ -32,24 +32,6 @@ static const char method[] =
 
 /* ---- small value helpers ---- */
 
-static void
-set_str(tk_value *m, const char *k, const char *s)
-{
-	tk_value_map_set(m, k, s ? tk_value_str(s) : tk_value_null());
-}
-
-static void
-set_num(tk_value *m, const char *k, double d)
-{
-	tk_value_map_set(m, k, tk_value_num(d));
-}
-
-static void
-set_bool(tk_value *m, const char *k, int b)
-{
-	tk_value_map_set(m, k, tk_value_bool(b));
-}
-
 static tk_value *
 set_list(tk_value *m, const char *k)
 {
@@ -515,7 +497,7 @@ segs_flush(segs *sg)
 	if (sg->text.len == 0)
 		return;
 	m = push_map(sg->list);
-	set_str(m, "op", op_names[sg->op]);
+	tk_value_set_str(m, "op", op_names[sg->op]);
 	tk_value_map_set(m, "text", tk_value_strn(sg->text.data, sg->text.len));
 	tk_buf_reset(&sg->text);
 }
@@ -583,7 +565,7 @@ push_line(tk_value *lines, int op, const span *l)
 {
 	tk_value *m = push_map(lines);
 
-	set_str(m, "op", op_names[op]);
+	tk_value_set_str(m, "op", op_names[op]);
 	tk_value_map_set(m, "text", tk_value_strn(l->s, l->n));
 }
 
@@ -593,7 +575,7 @@ push_changed(tk_value *lines, const span *a, const span *b)
 	tk_value *m = push_map(lines);
 	char *x = xstrndup(a->s, a->n), *y = xstrndup(b->s, b->n);
 
-	set_str(m, "op", "changed");
+	tk_value_set_str(m, "op", "changed");
 	tk_value_map_set(m, "words", tk_diff_words(x, y));
 	free(x);
 	free(y);
@@ -648,7 +630,7 @@ tk_diff_text(const char *old_text, const char *new_text)
 	tk_value *v = tk_value_map(), *lines;
 	int changed = 0;
 
-	set_bool(v, "changed", 0);
+	tk_value_set_bool(v, "changed", 0);
 	lines = set_list(v, "lines");
 	align(n, m, span_eq, l, ma);
 	while (i < n || j < m) {
@@ -668,7 +650,7 @@ tk_diff_text(const char *old_text, const char *new_text)
 			i++, j++;
 		}
 	}
-	set_bool(v, "changed", changed);
+	tk_value_set_bool(v, "changed", changed);
 	free(ma);
 	free(l[0]);
 	free(l[1]);
@@ -1002,15 +984,15 @@ set_text(tk_value *m, const char *key, const tk_text *t)
 {
 	tk_buf k = TK_BUF_INIT;
 
-	set_str(m, key, t->fi);
+	tk_value_set_str(m, key, t->fi);
 	if (t->sv) {
 		tk_buf_printf(&k, "%s_sv", key);
-		set_str(m, k.data, t->sv);
+		tk_value_set_str(m, k.data, t->sv);
 	}
 	if (t->en) {
 		tk_buf_reset(&k);
 		tk_buf_printf(&k, "%s_en", key);
-		set_str(m, k.data, t->en);
+		tk_value_set_str(m, k.data, t->en);
 	}
 	tk_buf_free(&k);
 }
@@ -1020,17 +1002,17 @@ subtask_fields(tk_value *v, const tk_subtask *st)
 {
 	char q[32];
 
-	set_str(v, "task", st->task->id);
-	set_str(v, "task_number", st->task->number);
-	set_str(v, "task_title", st->task->title.fi);
-	set_str(v, "entity", st->task->entity->id);
-	set_str(v, "entity_number", st->task->entity->number);
-	set_str(v, "entity_title", st->task->entity->title.fi);
-	set_bool(v, "critical", st->critical);
+	tk_value_set_str(v, "task", st->task->id);
+	tk_value_set_str(v, "task_number", st->task->number);
+	tk_value_set_str(v, "task_title", st->task->title.fi);
+	tk_value_set_str(v, "entity", st->task->entity->id);
+	tk_value_set_str(v, "entity_number", st->task->entity->number);
+	tk_value_set_str(v, "entity_title", st->task->entity->title.fi);
+	tk_value_set_bool(v, "critical", st->critical);
 	put_quarter(q, sizeof(q), st->due);
-	set_str(v, "due", q);
-	set_num(v, "phase", st->phase);
-	set_bool(v, "start_first", st->start_first);
+	tk_value_set_str(v, "due", q);
+	tk_value_set_num(v, "phase", st->phase);
+	tk_value_set_bool(v, "start_first", st->start_first);
 }
 
 static tk_value *
@@ -1038,20 +1020,20 @@ item_value(const item *it)
 {
 	tk_value *v = tk_value_map();
 
-	set_str(v, "id", it->id);
-	set_str(v, "number", it->number);
+	tk_value_set_str(v, "id", it->id);
+	tk_value_set_str(v, "number", it->number);
 	set_text(v, "title", it->title);
-	set_str(v, "group", it->group);
+	tk_value_set_str(v, "group", it->group);
 	if (it->level == ENT) {
 		const tk_entity *e = it->p;
 
-		set_str(v, "carried_from", e->carried_from);
+		tk_value_set_str(v, "carried_from", e->carried_from);
 	} else if (it->level == TASK) {
 		const tk_task *t = it->p;
 
-		set_str(v, "entity", t->entity->id);
-		set_str(v, "entity_number", t->entity->number);
-		set_str(v, "entity_title", t->entity->title.fi);
+		tk_value_set_str(v, "entity", t->entity->id);
+		tk_value_set_str(v, "entity_number", t->entity->number);
+		tk_value_set_str(v, "entity_title", t->entity->title.fi);
 	} else
 		subtask_fields(v, it->p);
 	return v;
@@ -1085,12 +1067,12 @@ change_value(unsigned kinds, const item *o, const item *n)
 	tk_value *v = tk_value_map();
 	int inferred = o && n && n->inferred;
 
-	set_str(v, "level", level_names[(o ? o : n)->level]);
+	tk_value_set_str(v, "level", level_names[(o ? o : n)->level]);
 	set_kinds(v, kinds);
-	set_str(v, "id", (n ? n : o)->id);
-	set_bool(v, "inferred", inferred);
+	tk_value_set_str(v, "id", (n ? n : o)->id);
+	tk_value_set_bool(v, "inferred", inferred);
 	if (inferred)
-		set_num(v, "similarity", round2(n->sim));
+		tk_value_set_num(v, "similarity", round2(n->sim));
 	tk_value_map_set(v, "old", o ? item_value(o) : tk_value_null());
 	tk_value_map_set(v, "new", n ? item_value(n) : tk_value_null());
 	if (kinds & KIND(TK_DIFF_REWORDED))
@@ -1099,8 +1081,8 @@ change_value(unsigned kinds, const item *o, const item *n)
 		const tk_entity *e = n->p;
 		tk_value *c = set_map(v, "carried");
 
-		set_str(c, "from", e->carried_from);
-		set_str(c, "reason", e->carried_reason);
+		tk_value_set_str(c, "from", e->carried_from);
+		tk_value_set_str(c, "reason", e->carried_reason);
 	}
 	return v;
 }
@@ -1173,12 +1155,12 @@ emit_new(emitter *e, item *n)
 	if (o && n->inferred) {
 		tk_value *m = push_map(e->inferred);
 
-		set_str(m, "level", level_names[n->level]);
-		set_str(m, "old", o->id);
-		set_str(m, "new", n->id);
-		set_str(m, "old_number", o->number);
-		set_str(m, "new_number", n->number);
-		set_num(m, "similarity", round2(n->sim));
+		tk_value_set_str(m, "level", level_names[n->level]);
+		tk_value_set_str(m, "old", o->id);
+		tk_value_set_str(m, "new", n->id);
+		tk_value_set_str(m, "old_number", o->number);
+		tk_value_set_str(m, "new_number", n->number);
+		tk_value_set_num(m, "similarity", round2(n->sim));
 		e->counts[N_INFERRED]++;
 	}
 	nn = kids_of(e->d, 1, n, &nk);
@@ -1248,8 +1230,8 @@ group_item(const tk_group *g)
 {
 	tk_value *v = tk_value_map();
 
-	set_str(v, "id", g->id);
-	set_str(v, "number", g->short_name);
+	tk_value_set_str(v, "id", g->id);
+	tk_value_set_str(v, "number", g->short_name);
 	set_text(v, "title", &g->title);
 	return v;
 }
@@ -1259,10 +1241,10 @@ group_change(unsigned kinds, const tk_group *a, const tk_group *b)
 {
 	tk_value *v = tk_value_map();
 
-	set_str(v, "level", "group");
+	tk_value_set_str(v, "level", "group");
 	set_kinds(v, kinds);
-	set_str(v, "id", (b ? b : a)->id);
-	set_bool(v, "inferred", 0);
+	tk_value_set_str(v, "id", (b ? b : a)->id);
+	tk_value_set_bool(v, "inferred", 0);
 	tk_value_map_set(v, "old", a ? group_item(a) : tk_value_null());
 	tk_value_map_set(v, "new", b ? group_item(b) : tk_value_null());
 	if (kinds & KIND(TK_DIFF_REWORDED))
@@ -1276,8 +1258,8 @@ set_counts(tk_value *m, const int *counts)
 	int k;
 
 	for (k = 0; k < TK_DIFF_KIND_COUNT; k++)
-		set_num(m, kind_names[k], counts[k]);
-	set_num(m, "inferred", counts[N_INFERRED]);
+		tk_value_set_num(m, kind_names[k], counts[k]);
+	tk_value_set_num(m, "inferred", counts[N_INFERRED]);
 }
 
 static tk_value *
@@ -1286,12 +1268,12 @@ version_value(const tk_model *m, const tk_version *v)
 	tk_value *x = tk_value_map();
 	char buf[32];
 
-	set_str(x, "id", v->id);
+	tk_value_set_str(x, "id", v->id);
 	put_date(buf, sizeof(buf), v->date);
-	set_str(x, "date", buf);
+	tk_value_set_str(x, "date", buf);
 	set_text(x, "title", &v->title);
-	set_str(x, "source", v->source);
-	set_str(x, "commit", m ? tk_model_commit(m) : NULL);
+	tk_value_set_str(x, "source", v->source);
+	tk_value_set_str(x, "commit", m ? tk_model_commit(m) : NULL);
 	return x;
 }
 
@@ -1304,13 +1286,13 @@ build_tree(tk_diff *d)
 	const char **gids = xcalloc(tk_model_ngroups(mo) + tk_model_ngroups(mn) + 1, sizeof(*gids));
 	size_t ng = 0, i;
 
-	set_str(v, "kind", "versions");
+	tk_value_set_str(v, "kind", "versions");
 	tk_value_map_set(v, "old", version_value(mo, d->s[0].v));
 	tk_value_map_set(v, "new", version_value(mn, d->s[1].v));
-	set_bool(v, "equal", 0);
-	set_str(v, "method", method);
-	set_num(v, "threshold", TK_DIFF_THRESHOLD);
-	set_num(v, "threshold_place", TK_DIFF_THRESHOLD_PLACE);
+	tk_value_set_bool(v, "equal", 0);
+	tk_value_set_str(v, "method", method);
+	tk_value_set_num(v, "threshold", TK_DIFF_THRESHOLD);
+	tk_value_set_num(v, "threshold_place", TK_DIFF_THRESHOLD_PLACE);
 	summary = set_map(v, "summary");
 	intro = tk_diff_text(d->s[0].v->intro, d->s[1].v->intro);
 	tk_value_map_set(v, "intro", intro);
@@ -1333,8 +1315,8 @@ build_tree(tk_diff *d)
 
 		memset(&e, 0, sizeof(e));
 		e.d = d;
-		set_str(gv, "id", g->id);
-		set_str(gv, "short", g->short_name);
+		tk_value_set_str(gv, "id", g->id);
+		tk_value_set_str(gv, "short", g->short_name);
 		set_text(gv, "title", &g->title);
 		e.changes = set_list(gv, "changes");
 		e.inferred = set_list(gv, "inferred");
@@ -1351,8 +1333,8 @@ build_tree(tk_diff *d)
 		free(nk);
 		free(ok);
 		sg = push_map(sgroups);
-		set_str(sg, "id", g->id);
-		set_str(sg, "short", g->short_name);
+		tk_value_set_str(sg, "id", g->id);
+		tk_value_set_str(sg, "short", g->short_name);
 		set_counts(set_map(sg, "counts"), e.counts);
 		for (k = 0; k <= TK_DIFF_KIND_COUNT; k++)
 			total[k] += e.counts[k];
@@ -1361,11 +1343,11 @@ build_tree(tk_diff *d)
 	}
 	set_counts(set_map(summary, "total"), total);
 	tk_value_map_set(summary, "groups", sgroups);
-	set_bool(summary, "intro_changed", gbool(intro, "changed"));
+	tk_value_set_bool(summary, "intro_changed", gbool(intro, "changed"));
 	if (gbool(intro, "changed"))
 		any = 1;
 	d->equal = !any;
-	set_bool(v, "equal", d->equal);
+	tk_value_set_bool(v, "equal", d->equal);
 	free(gids);
 	d->value = v;
 }
@@ -1453,12 +1435,12 @@ record_value(const tk_record *r)
 	tk_value *v = tk_value_map();
 	char p[16];
 
-	set_str(v, "region", r->region->id);
+	tk_value_set_str(v, "region", r->region->id);
 	put_period(p, sizeof(p), r->period);
-	set_str(v, "period", p);
-	set_str(v, "path", r->path);
-	set_str(v, "roadmap", r->version ? r->version->id : NULL);
-	set_num(v, "reports", (double)r->nreports);
+	tk_value_set_str(v, "period", p);
+	tk_value_set_str(v, "path", r->path);
+	tk_value_set_str(v, "roadmap", r->version ? r->version->id : NULL);
+	tk_value_set_num(v, "reports", (double)r->nreports);
 	return v;
 }
 
@@ -1485,12 +1467,12 @@ flag_value(const tk_record *r)
 	if (!r->red_flag)
 		return tk_value_null();
 	v = tk_value_map();
-	set_str(v, "reason", r->red_flag_reason);
+	tk_value_set_str(v, "reason", r->red_flag_reason);
 	if (r->red_flag_since >= 0) {
 		put_period(p, sizeof(p), r->red_flag_since);
-		set_str(v, "since", p);
+		tk_value_set_str(v, "since", p);
 	} else
-		set_str(v, "since", NULL);
+		tk_value_set_str(v, "since", NULL);
 	return v;
 }
 
@@ -1520,15 +1502,15 @@ record_change(const tk_record *a, const tk_record *b, tk_value *subtasks, tk_str
 	int changed = 0;
 	char p[16];
 
-	set_str(v, "region", b->region->id);
+	tk_value_set_str(v, "region", b->region->id);
 	put_period(p, sizeof(p), b->period);
-	set_str(v, "period", p);
-	set_str(v, "path", b->path);
+	tk_value_set_str(v, "period", p);
+	tk_value_set_str(v, "path", b->path);
 	if (!streq(a->version ? a->version->id : NULL, b->version ? b->version->id : NULL)) {
 		tk_value *x = set_map(v, "roadmap");
 
-		set_str(x, "old", a->version ? a->version->id : NULL);
-		set_str(x, "new", b->version ? b->version->id : NULL);
+		tk_value_set_str(x, "old", a->version ? a->version->id : NULL);
+		tk_value_set_str(x, "new", b->version ? b->version->id : NULL);
 		changed = 1;
 	}
 	for (i = 0; i < a->nreports; i++)
@@ -1555,9 +1537,9 @@ record_change(const tk_record *a, const tk_record *b, tk_value *subtasks, tk_str
 		if (x == NULL || y == NULL || x->state != y->state) {
 			tk_value *s = push_map(states);
 
-			set_str(s, "subtask", sid);
-			set_str(s, "old", report_state(x));
-			set_str(s, "new", report_state(y));
+			tk_value_set_str(s, "subtask", sid);
+			tk_value_set_str(s, "old", report_state(x));
+			tk_value_set_str(s, "new", report_state(y));
 			push_once(subtasks, seen, sid);
 		}
 		if (!streq(x ? x->note : NULL, y ? y->note : NULL))
@@ -1680,10 +1662,10 @@ version_brief(const tk_version *v)
 	tk_value *x = tk_value_map();
 	char buf[32];
 
-	set_str(x, "id", v->id);
+	tk_value_set_str(x, "id", v->id);
 	put_date(buf, sizeof(buf), v->date);
-	set_str(x, "date", buf);
-	set_str(x, "title", v->title.fi);
+	tk_value_set_str(x, "date", buf);
+	tk_value_set_str(x, "title", v->title.fi);
 	return x;
 }
 
@@ -1695,14 +1677,14 @@ tk_diff_revisions(tk_value **out, const tk_model *old_model, const char *old_nam
 	size_t i;
 	int equal = 1;
 
-	set_str(v, "kind", "revisions");
+	tk_value_set_str(v, "kind", "revisions");
 	o = set_map(v, "old");
-	set_str(o, "name", old_name);
-	set_str(o, "commit", tk_model_commit(old_model));
+	tk_value_set_str(o, "name", old_name);
+	tk_value_set_str(o, "commit", tk_model_commit(old_model));
 	n = set_map(v, "new");
-	set_str(n, "name", new_name);
-	set_str(n, "commit", tk_model_commit(new_model));
-	set_bool(v, "equal", 0);
+	tk_value_set_str(n, "name", new_name);
+	tk_value_set_str(n, "commit", tk_model_commit(new_model));
+	tk_value_set_bool(v, "equal", 0);
 	vers = set_list(v, "versions");
 	va = set_list(v, "versions_added");
 	vr = set_list(v, "versions_removed");
@@ -1732,7 +1714,7 @@ tk_diff_revisions(tk_value **out, const tk_model *old_model, const char *old_nam
 	}
 	if (status_diff(set_map(v, "status"), old_model, new_model))
 		equal = 0;
-	set_bool(v, "equal", equal);
+	tk_value_set_bool(v, "equal", equal);
 	*out = v;
 	return 0;
 }
@@ -2388,24 +2370,25 @@ tk_diff_history_subtask(const tk_diff_history *h, const char *version_id,
 		char buf[32];
 		item *it;
 
-		set_str(e, "version", v->id);
+		tk_value_set_str(e, "version", v->id);
 		put_date(buf, sizeof(buf), v->date);
-		set_str(e, "date", buf);
-		set_bool(e, "present", st != NULL);
+		tk_value_set_str(e, "date", buf);
+		tk_value_set_bool(e, "present", st != NULL);
 		if (st == NULL)
 			continue;
-		set_str(e, "id", st->id);
-		set_str(e, "number", st->number);
+		tk_value_set_str(e, "id", st->id);
+		tk_value_set_str(e, "number", st->number);
 		set_text(e, "title", &st->title);
-		set_str(e, "group", st->task->entity->group ? st->task->entity->group->id : NULL);
+		tk_value_set_str(e, "group",
+		    st->task->entity->group ? st->task->entity->group->id : NULL);
 		subtask_fields(e, st);
-		set_str(e, "carried_from", st->task->entity->carried_from);
+		tk_value_set_str(e, "carried_from", st->task->entity->carried_from);
 		it = i > 0 ? find_sub(h->steps[i - 1], 1, st) : NULL;
-		set_bool(e, "inferred", it && it->match && it->inferred);
+		tk_value_set_bool(e, "inferred", it && it->match && it->inferred);
 		if (it && it->match && it->inferred)
-			set_num(e, "similarity", round2(it->sim));
+			tk_value_set_num(e, "similarity", round2(it->sim));
 		else
-			set_str(e, "similarity", NULL);
+			tk_value_set_str(e, "similarity", NULL);
 		kinds = set_list(e, "kinds");
 		if (i > 0)
 			ch = tk_diff_subtask_change(h->steps[i - 1], st);

@@ -66,25 +66,11 @@ git_msg(void)
 
 /* ---- dates and pull-request numbers ---- */
 
-static long
-days_from_civil(int y, int m, int d)
-{
-	/* Days since 1970-01-01 in the proleptic Gregorian calendar. */
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 void
 tk_history_deadline(tk_date *due, long long *end, int period, int deadline_day)
 {
 	int next = period + 1, d = deadline_day < 1 ? 1 : deadline_day > 28 ? 28 : deadline_day;
-	long days = days_from_civil(next / 12, next % 12 + 1, d);
+	long days = tk_days_from_civil(next / 12, next % 12 + 1, d);
 	int wday = (int)((days % 7 + 11) % 7);     /* 1970-01-01 was a Thursday; 0 is Sunday */
 	time_t t;
 	struct tm tm;
@@ -979,12 +965,6 @@ tk_history_commit(const tk_history *h, size_t i)
 /* ---- view data ---- */
 
 static void
-set_str(tk_value *m, const char *k, const char *s)
-{
-	tk_value_map_set(m, k, s ? tk_value_str(s) : tk_value_null());
-}
-
-static void
 set_date(tk_value *m, const char *k, long long t)
 {
 	char buf[32];
@@ -997,7 +977,7 @@ set_date(tk_value *m, const char *k, long long t)
 	}
 	gmtime_r(&tt, &tm);
 	snprintf(buf, sizeof(buf), "%d.%d.%d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-	set_str(m, k, buf);
+	tk_value_set_str(m, k, buf);
 }
 
 static void
@@ -1007,14 +987,14 @@ put_commit(tk_value *m, const tk_hist_commit *c)
 	time_t tt = (time_t)c->time;
 	struct tm tm;
 
-	set_str(m, "id", c->id);
+	tk_value_set_str(m, "id", c->id);
 	snprintf(sid, sizeof(sid), "%.12s", c->id);
-	set_str(m, "short_id", sid);
+	tk_value_set_str(m, "short_id", sid);
 	set_date(m, "date", c->time);
 	gmtime_r(&tt, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	set_str(m, "datetime", buf);
-	set_str(m, "subject", c->subject);
+	tk_value_set_str(m, "datetime", buf);
+	tk_value_set_str(m, "subject", c->subject);
 	tk_value_map_set(m, "pr", c->pr ? tk_value_num(c->pr) : tk_value_null());
 }
 
@@ -1036,10 +1016,10 @@ record_value(const tk_hist_record *r)
 	size_t i;
 
 	tk_value_map_set(m, "period", period_value(r->period));
-	set_str(m, "path", r->path);
+	tk_value_set_str(m, "path", r->path);
 	tk_value_map_set(m, "present", tk_value_bool(r->present));
 	snprintf(buf, sizeof(buf), "%d.%d.%d", r->due.d, r->due.m, r->due.y);
-	set_str(m, "due_date", buf);
+	tk_value_set_str(m, "due_date", buf);
 	tk_value_map_set(m, "submitted_late", tk_value_bool(r->submitted_late));
 	tk_value_map_set(m, "corrected_late", tk_value_bool(r->corrected_late));
 	set_date(m, "last_late_date", r->last_late);
@@ -1048,8 +1028,8 @@ record_value(const tk_hist_record *r)
 
 		put_commit(c, r->changes[i].commit);
 		set_date(c, "published_date", r->changes[i].commit->published);
-		set_str(c, "author", r->changes[i].commit->author_name);
-		set_str(c, "change", kinds[r->changes[i].kind]);
+		tk_value_set_str(c, "author", r->changes[i].commit->author_name);
+		tk_value_set_str(c, "change", kinds[r->changes[i].kind]);
 		tk_value_map_set(c, "late", tk_value_bool(r->changes[i].late));
 		tk_value_list_push(changes, c);
 	}
@@ -1065,14 +1045,14 @@ tk_history_region_value(const tk_history *h, const char *region)
 	    *late = tk_value_list();
 	size_t i, j;
 
-	set_str(m, "region", region);
+	tk_value_set_str(m, "region", region);
 	for (i = 0; r && i < r->nsubmissions; i++) {
 		const tk_hist_submission *s = &r->submissions[i];
 		tk_value *x = tk_value_map(), *ps = tk_value_list();
 
 		put_commit(x, s->commit);
-		set_str(x, "author", s->commit->author_name);
-		set_str(x, "merge_id", s->commit->merge ? s->commit->merge->id : NULL);
+		tk_value_set_str(x, "author", s->commit->author_name);
+		tk_value_set_str(x, "merge_id", s->commit->merge ? s->commit->merge->id : NULL);
 		set_date(x, "published_date", s->commit->published);
 		tk_value_map_set(x, "late", tk_value_bool(s->late));
 		for (j = 0; j < s->nperiods; j++)

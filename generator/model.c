@@ -1183,23 +1183,6 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 
 /* ---- pages ---- */
 
-/* The 1-based line and column (in characters) of byte off. */
-static void
-locate(const char *buf, size_t off, int *line, int *col)
-{
-	size_t i;
-
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off; i++) {
-		if (buf[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
-			(*col)++;
-	}
-}
-
 /* Does the text open with a front matter's '---' line? */
 static int
 front_matter(const char *buf, size_t len)
@@ -1223,14 +1206,14 @@ read_text(ctx *c, tk_source *src, size_t fi, const char **buf, size_t *len)
 	if (*len >= 3 && memcmp(*buf, "\xef\xbb\xbf", 3) == 0)
 		*buf += 3, *len -= 3;
 	if (!tk_utf8_valid(*buf, *len, &bad)) {
-		locate(*buf, bad, &bl, &bc);
+		tk_text_locate(*buf, bad, &bl, &bc);
 		tk_diag_error(c->d, c->path, bl, bc, "invalid UTF-8 (byte 0x%02x); save the "
 		    "file as UTF-8", (unsigned char)(*buf)[bad]);
 		c->errors++;
 		return -1;
 	}
 	if ((nul = memchr(*buf, '\0', *len)) != NULL) {
-		locate(*buf, (size_t)(nul - *buf), &bl, &bc);
+		tk_text_locate(*buf, (size_t)(nul - *buf), &bl, &bc);
 		tk_diag_error(c->d, c->path, bl, bc, "NUL byte in a text file; remove it");
 		c->errors++;
 		return -1;

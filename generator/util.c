@@ -523,3 +523,32 @@ tk_helper_stop(pid_t pid, int fd)
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
+
+void
+tk_text_locate(const char *buf, size_t off, int *line, int *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
+			(*col)++;       /* columns count characters */
+	}
+}
+
+long
+tk_days_from_civil(int y, int m, int d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}

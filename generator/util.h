@@ -60,6 +60,10 @@ void tk_helper_stop(pid_t pid, int fd);
 int tk_utf8_valid(const char *s, size_t n, size_t *bad);
 /* How many characters s[0..n) of UTF-8 holds (its lead bytes). */
 size_t tk_utf8_chars(const char *s, size_t n);
+/* The 1-based line and column (in characters) of byte off of buf. */
+void tk_text_locate(const char *buf, size_t off, int *line, int *col);
+/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar. */
+long tk_days_from_civil(int y, int m, int d);
 
 
 

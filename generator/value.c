@@ -514,6 +514,24 @@ tk_value_map_set(tk_value *map, const char *key, tk_value *v)
 }
 
 void
+tk_value_set_str(tk_value *map, const char *key, const char *s)
+{
+	tk_value_map_set(map, key, s ? tk_value_str(s) : tk_value_null());
+}
+
+void
+tk_value_set_num(tk_value *map, const char *key, double d)
+{
+	tk_value_map_set(map, key, tk_value_num(d));
+}
+
+void
+tk_value_set_bool(tk_value *map, const char *key, int b)
+{
+	tk_value_map_set(map, key, tk_value_bool(b));
+}
+
+void
 tk_value_map_setn(tk_value *map, const char *key, size_t klen, tk_value *v)
 {
 	size_t i, h;

@@ -80,6 +80,10 @@ const tk_value *tk_value_list_at(const tk_value *list, size_t i);
 /* Sets key to v; map takes ownership of v and copies the key. A key that
  * is already there keeps its place and its old value is freed. */
 void tk_value_map_set(tk_value *map, const char *key, tk_value *v);
+/* map[key] = a new string (null when s is NULL), number or boolean. */
+void tk_value_set_str(tk_value *map, const char *key, const char *s);
+void tk_value_set_num(tk_value *map, const char *key, double d);
+void tk_value_set_bool(tk_value *map, const char *key, int b);
 void tk_value_map_setn(tk_value *map, const char *key, size_t klen, tk_value *v);
 /* The value under key, borrowed from the map; NULL when absent or when
  * map is not a map. */

@@ -86,24 +86,6 @@ struct tk_view {
 
 /* ---- small builders ---- */
 
-static void
-set_str(tk_value *m, const char *k, const char *s)
-{
-	tk_value_map_set(m, k, s ? tk_value_str(s) : tk_value_null());
-}
-
-static void
-set_num(tk_value *m, const char *k, double d)
-{
-	tk_value_map_set(m, k, tk_value_num(d));
-}
-
-static void
-set_bool(tk_value *m, const char *k, int b)
-{
-	tk_value_map_set(m, k, tk_value_bool(b));
-}
-
 static tk_value *
 set_new(tk_value *m, const char *k, tk_value *v)
 {
@@ -272,10 +254,10 @@ set_text(tk_view *v, tk_value *m, const char *key, const tk_text *t)
 	int before = v->fallbacks;
 	char k[64];
 
-	set_str(m, key, tx(v, t));
+	tk_value_set_str(m, key, tx(v, t));
 	if (v->fallbacks != before) {
 		snprintf(k, sizeof(k), "%s_lang", key);
-		set_str(m, k, "fi");
+		tk_value_set_str(m, k, "fi");
 	}
 }
 
@@ -308,7 +290,7 @@ set_period(tk_value *m, const char *k, int p)
 	}
 	pv = set_new(m, k, tk_value_map());
 	period_id(id, sizeof(id), p);
-	set_str(pv, "id", id);
+	tk_value_set_str(pv, "id", id);
 	n = put_uint(label, p % 12 + 1, 1);
 	label[n++] = '/';
 	n += put_uint(label + n, p / 12, 1);
@@ -326,28 +308,14 @@ set_state(tk_view *v, tk_value *m, tk_state s)
 	char key[48] = "state.";
 
 	memcpy(key + 6, name, strlen(name) + 1);
-	set_str(m, "state", name);
-	set_str(m, "state_label", ui(v, key));
+	tk_value_set_str(m, "state", name);
+	tk_value_set_str(m, "state_label", ui(v, key));
 }
 
 static void
 date_fi(char *buf, size_t n, tk_date d)
 {
 	snprintf(buf, n, "%d.%d.%d", d.d, d.m, d.y);
-}
-
-static long
-days_from_civil(int y, int m, int d)
-{
-	/* Days since 1970-01-01 in the proleptic Gregorian calendar. */
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 /* A percentage cell: the number, its text, its band (a class and a label,
@@ -365,17 +333,17 @@ make_cell(tk_view *v, int pct, int plain)
 
 	if (pct < 0) {
 		tk_value_map_set(c, "pct", tk_value_null());
-		set_str(c, "text", ui(v, "no_figure"));
-		set_str(c, "band", "none");
+		tk_value_set_str(c, "text", ui(v, "no_figure"));
+		tk_value_set_str(c, "band", "none");
 		if (plain)
 			tk_value_map_set(c, "band_label", tk_value_null());
 		else
-			set_str(c, "band_label", ui(v, "no_data"));
-		set_bool(c, "has", 0);
+			tk_value_set_str(c, "band_label", ui(v, "no_data"));
+		tk_value_set_bool(c, "has", 0);
 		return c;
 	}
 	/* Thousands of cells per build: no printf, labels looked up once. */
-	set_num(c, "pct", pct);
+	tk_value_set_num(c, "pct", pct);
 	n = 0;
 	if (pct >= 100)
 		text[n++] = (char)('0' + pct / 100);
@@ -385,13 +353,13 @@ make_cell(tk_view *v, int pct, int plain)
 	memcpy(text + n, " %", 3);
 	tk_value_map_set(c, "text", tk_value_strn(text, (size_t)n + 2));
 	if (plain) {
-		set_str(c, "band", "plain");
+		tk_value_set_str(c, "band", "plain");
 		tk_value_map_set(c, "band_label", tk_value_null());
 	} else {
 		tk_value_map_set(c, "band", tk_value_strn(band_class[band], 2));
-		set_str(c, "band_label", band_label(v, band));
+		tk_value_set_str(c, "band_label", band_label(v, band));
 	}
-	set_bool(c, "has", 1);
+	tk_value_set_bool(c, "has", 1);
 	return c;
 }
 
@@ -430,12 +398,12 @@ measure_value(tk_view *v, const tk_measure *x)
 	tk_value_map_set(m, "valmiusaste", cell(v, tk_fig_pct(x->c.done + x->c.under_way +
 	    x->c.on_schedule, x->c.tracked)));
 	tk_value_map_set(m, "eteneminen", cell(v, x->eteneminen));
-	set_num(m, "tracked", x->c.tracked);
-	set_num(m, "done", x->c.done);
-	set_num(m, "due", x->c.due);
-	set_num(m, "overdue", x->c.overdue);
-	set_num(m, "unreported", x->c.unreported);
-	set_num(m, "not_applicable", x->c.not_applicable);
+	tk_value_set_num(m, "tracked", x->c.tracked);
+	tk_value_set_num(m, "done", x->c.done);
+	tk_value_set_num(m, "due", x->c.due);
+	tk_value_set_num(m, "overdue", x->c.overdue);
+	tk_value_set_num(m, "unreported", x->c.unreported);
+	tk_value_set_num(m, "not_applicable", x->c.not_applicable);
 	return m;
 }
 
@@ -679,7 +647,6 @@ tk_view_add_snapshots(tk_view *v, const tk_value *list)
 	add(v, K_SNAPSHOTS, "snapshots", NULL, "versiot/index.html");
 }
 
-
 /* A forge link to a file at the build's commit, from site.yaml's
  * file_url template ({commit}, {path}); NULL without one. */
 static void
@@ -705,7 +672,7 @@ set_file_url(tk_view *v, tk_value *m, const char *key, const char *path)
 		}
 	}
 	tk_buf_puts(&u, q);
-	set_str(m, key, u.data);
+	tk_value_set_str(m, key, u.data);
 	tk_buf_free(&u);
 }
 
@@ -752,11 +719,11 @@ set_commit(tk_view *v, tk_value *x, const char *id, long long time)
 	const tk_site *s = tk_model_site(v->m);
 	char buf[32];
 
-	set_str(x, "commit", id);
+	tk_value_set_str(x, "commit", id);
 	snprintf(buf, sizeof(buf), "%.12s", id);
-	set_str(x, "short", buf);
+	tk_value_set_str(x, "short", buf);
 	tk_render_date_fi(buf, sizeof(buf), time);
-	set_str(x, "date", buf);
+	tk_value_set_str(x, "date", buf);
 	if (s->commit_url) {
 		tk_buf u = TK_BUF_INIT;
 		const char *q = s->commit_url, *hit;
@@ -767,7 +734,7 @@ set_commit(tk_view *v, tk_value *x, const char *id, long long time)
 			q = hit + 8;
 		}
 		tk_buf_puts(&u, q);
-		set_str(x, "url", u.data);
+		tk_value_set_str(x, "url", u.data);
 		tk_buf_free(&u);
 	}
 }
@@ -775,7 +742,6 @@ set_commit(tk_view *v, tk_value *x, const char *id, long long time)
 static const tk_hist_commit *page_commit(tk_view *v, const page *p);
 
 /* ---- what every page has ---- */
-
 
 static tk_value *
 common(tk_view *v, const page *p, const char *title)
@@ -790,13 +756,13 @@ common(tk_view *v, const page *p, const char *title)
 	/* A server shows 404.html at any depth: there relative links would
 	 * break, so it links from the site's address when that is known. */
 	if (p->kind == K_404 && s->base_url) {
-		set_str(d, "asset_root", s->base_url);
+		tk_value_set_str(d, "asset_root", s->base_url);
 		set_join(d, "root", s->base_url, v->prefix, NULL);
 	}
 	/* Inside a snapshot, as the site had it: the same in every snapshot. */
-	set_str(d, "path", p->pub.path + strlen(v->base));
-	set_str(d, "title", title);
-	set_str(d, "lang", v->lang);
+	tk_value_set_str(d, "path", p->pub.path + strlen(v->base));
+	tk_value_set_str(d, "title", title);
+	tk_value_set_str(d, "lang", v->lang);
 	/* The same page in every language of the site. */
 	x = set_new(d, "languages", tk_value_list());
 	for (i = 0; i < s->nlanguages && (i == 0 || v->base[0] == '\0'); i++) {
@@ -809,9 +775,9 @@ common(tk_view *v, const page *p, const char *title)
 		for (k = 0; k < 3; k++)
 			if (strcmp(names[k][0], code) == 0)
 				name = names[k][1];
-		set_str(l, "code", code);
-		set_str(l, "name", name);
-		set_bool(l, "current", strcmp(code, v->lang) == 0);
+		tk_value_set_str(l, "code", code);
+		tk_value_set_str(l, "name", name);
+		tk_value_set_bool(l, "current", strcmp(code, v->lang) == 0);
 		if (v->base[0])
 			set_join(l, "href", tk_value_get_str(tk_value_map_get(d, "root"), NULL),
 			    p->pub.path + strlen(v->prefix), NULL);
@@ -822,17 +788,17 @@ common(tk_view *v, const page *p, const char *title)
 	}
 	x = set_new(d, "site", tk_value_map());
 	set_text(v, x, "title", &s->title);
-	set_bool(x, "example_data", s->example_data);
+	tk_value_set_bool(x, "example_data", s->example_data);
 	x = set_new(d, "build", tk_value_map());
-	set_bool(x, "has_commit", tk_model_commit(m) != NULL);
-	set_bool(x, "dirty", v->dirty);
+	tk_value_set_bool(x, "has_commit", tk_model_commit(m) != NULL);
+	tk_value_set_bool(x, "dirty", v->dirty);
 	if (v->base[0] && tk_model_commit(m) && page_commit(v, p) == NULL) {
 		/* A snapshot off the mainline names its own commit, filled in as
 		 * each snapshot's page is written (render.c), so one rendering
 		 * serves every snapshot where the page is the same. */
-		set_str(x, "commit", TK_VIEW_LATE_COMMIT);
-		set_str(x, "short", TK_VIEW_LATE_SHORT);
-		set_str(x, "date", TK_VIEW_LATE_DATE);
+		tk_value_set_str(x, "commit", TK_VIEW_LATE_COMMIT);
+		tk_value_set_str(x, "short", TK_VIEW_LATE_SHORT);
+		tk_value_set_str(x, "date", TK_VIEW_LATE_DATE);
 	} else if (p->kind == K_BUILD && tk_model_commit(m))
 		set_commit(v, x, tk_model_commit(m), tk_model_commit_time(m));
 	/* The commit where what this page shows last changed: a page names
@@ -842,41 +808,41 @@ common(tk_view *v, const page *p, const char *title)
 		set_commit(v, set_new(d, "page_commit", tk_value_map()), page_commit(v, p)->id,
 		    page_commit(v, p)->time);
 	if (v->base[0] == '\0')
-		set_str(d, "build_href", "julkaisu/index.html");
+		tk_value_set_str(d, "build_href", "julkaisu/index.html");
 	set_period(d, "latest", v->latest);
 	x = set_new(d, "band_labels", tk_value_map());
 	for (i = 0; i < 4; i++) {
 		char key[4] = { 'b', (char)('0' + i), '\0', '\0' };
 
-		set_str(x, key, band_label(v, (int)i));
+		tk_value_set_str(x, key, band_label(v, (int)i));
 	}
 	x = set_new(d, "exports", tk_value_map());
-	set_str(x, "json", "data/luvut.json");
-	set_str(x, "csv", "data/luvut.csv");
-	set_str(x, "feed", "feed.xml");
-	set_bool(d, "is_snapshot", v->base[0] != '\0');
+	tk_value_set_str(x, "json", "data/luvut.json");
+	tk_value_set_str(x, "csv", "data/luvut.csv");
+	tk_value_set_str(x, "feed", "feed.xml");
+	tk_value_set_bool(d, "is_snapshot", v->base[0] != '\0');
 	if (v->snapshots || v->base[0])
-		set_str(d, "snapshots_href", "versiot/index.html");
+		tk_value_set_str(d, "snapshots_href", "versiot/index.html");
 	if (s->accessibility.feedback)
-		set_str(d, "a11y_href", "saavutettavuus/index.html");
+		tk_value_set_str(d, "a11y_href", "saavutettavuus/index.html");
 
 	/* The main navigation, with the current section marked. */
 	nav = set_new(d, "nav", tk_value_list());
 	it = push_map(nav);
-	set_str(it, "href", "index.html");
-	set_str(it, "label", ui(v, "nav.overview"));
-	set_bool(it, "current", p->kind == K_INDEX);
+	tk_value_set_str(it, "href", "index.html");
+	tk_value_set_str(it, "label", ui(v, "nav.overview"));
+	tk_value_set_bool(it, "current", p->kind == K_INDEX);
 	if (v->latest >= 0) {
 		period_id(buf, sizeof(buf), v->latest);
 		it = push_map(nav);
 		set_join(it, "href", "tilannekuva/", buf, "/index.html", NULL);
-		set_str(it, "label", ui(v, "nav.months"));
-		set_bool(it, "current", p->kind == K_MONTH);
+		tk_value_set_str(it, "label", ui(v, "nav.months"));
+		tk_value_set_bool(it, "current", p->kind == K_MONTH);
 	}
 	it = push_map(nav);
-	set_str(it, "href", "tiekartta/index.html");
-	set_str(it, "label", ui(v, "nav.roadmap"));
-	set_bool(it, "current", p->kind == K_VERSIONS || p->kind == K_VERSION ||
+	tk_value_set_str(it, "href", "tiekartta/index.html");
+	tk_value_set_str(it, "label", ui(v, "nav.roadmap"));
+	tk_value_set_bool(it, "current", p->kind == K_VERSIONS || p->kind == K_VERSION ||
 	    p->kind == K_SUBTASK);
 	for (i = 0; i < v->nnav; i++) {
 		const tk_page *pg = v->nav[i];
@@ -884,7 +850,7 @@ common(tk_view *v, const page *p, const char *title)
 		it = push_map(nav);
 		set_join(it, "href", "sivut/", pg->slug, "/index.html", NULL);
 		set_text(v, it, "label", &pg->title);
-		set_bool(it, "current", p->kind == K_PAGE && p->obj == pg);
+		tk_value_set_bool(it, "current", p->kind == K_PAGE && p->obj == pg);
 	}
 	return d;
 }
@@ -894,7 +860,7 @@ region_link(tk_view *v, tk_value *into, const tk_region *r)
 {
 	tk_value *x = into ? into : tk_value_map();
 
-	set_str(x, "id", r->id);
+	tk_value_set_str(x, "id", r->id);
 	set_text(v, x, "name", &r->name);
 	set_join(x, "href", "alueet/", r->id, "/index.html", NULL);
 	return x;
@@ -910,8 +876,8 @@ groups_list(tk_view *v)
 		const tk_group *g = tk_model_group(v->m, i);
 		tk_value *x = push_map(l);
 
-		set_str(x, "id", g->id);
-		set_str(x, "short", g->short_name);
+		tk_value_set_str(x, "id", g->id);
+		tk_value_set_str(x, "short", g->short_name);
 		set_text(v, x, "title", &g->title);
 		set_join(x, "href", "ryhmat/", g->id, "/index.html", NULL);
 	}
@@ -924,11 +890,11 @@ set_subtask(tk_view *v, tk_value *x, const tk_subtask *st, const tk_version *ver
 	char q[32];
 	size_t n;
 
-	set_str(x, "id", st->id);
-	set_str(x, "number", st->number);
+	tk_value_set_str(x, "id", st->id);
+	tk_value_set_str(x, "number", st->number);
 	set_text(v, x, "title", &st->title);
-	set_bool(x, "critical", st->critical);
-	set_bool(x, "start_first", st->start_first);
+	tk_value_set_bool(x, "critical", st->critical);
+	tk_value_set_bool(x, "start_first", st->start_first);
 	if (st->due >= 0) {
 		n = put_uint(q, st->due / 4, 1);
 		memcpy(q + n, "/Q", 2);
@@ -937,10 +903,10 @@ set_subtask(tk_view *v, tk_value *x, const tk_subtask *st, const tk_version *ver
 		tk_value_map_set(x, "due", tk_value_strn(q, n));
 	} else {
 		snprintf(q, sizeof(q), "%d/Q%d", st->due / 4, st->due % 4 + 1);
-		set_str(x, "due", q);
+		tk_value_set_str(x, "due", q);
 	}
-	set_num(x, "phase", st->phase);
-	set_str(x, "note", st->note);
+	tk_value_set_num(x, "phase", st->phase);
+	tk_value_set_str(x, "note", st->note);
 	set_join(x, "href", "tiekartta/", ver->id, "/", st->id, "/index.html", NULL);
 	(void)v;
 }
@@ -965,8 +931,8 @@ roadmap_tree(tk_view *v, const tk_version *ver, const tk_group *only,
 		if (ent->group != cur) {
 			cur = ent->group;
 			gx = push_map(groups);
-			set_str(gx, "id", cur->id);
-			set_str(gx, "short", cur->short_name);
+			tk_value_set_str(gx, "id", cur->id);
+			tk_value_set_str(gx, "short", cur->short_name);
 			set_text(v, gx, "title", &cur->title);
 			set_join(gx, "href", "ryhmat/", cur->id, "/index.html", NULL);
 			if (rec)
@@ -974,13 +940,13 @@ roadmap_tree(tk_view *v, const tk_version *ver, const tk_group *only,
 			ents = set_new(gx, "entities", tk_value_list());
 		}
 		ex = push_map(ents);
-		set_str(ex, "id", ent->id);
-		set_str(ex, "number", ent->number);
+		tk_value_set_str(ex, "id", ent->id);
+		tk_value_set_str(ex, "number", ent->number);
 		set_text(v, ex, "title", &ent->title);
-		set_str(ex, "note", ent->note);
-		set_bool(ex, "carried", ent->carried_from != NULL);
-		set_str(ex, "carried_from", ent->carried_from);
-		set_str(ex, "carried_reason", ent->carried_reason);
+		tk_value_set_str(ex, "note", ent->note);
+		tk_value_set_bool(ex, "carried", ent->carried_from != NULL);
+		tk_value_set_str(ex, "carried_from", ent->carried_from);
+		tk_value_set_str(ex, "carried_reason", ent->carried_reason);
 		if (ent->applies_to) {
 			tk_value *al = set_new(ex, "applies_to", tk_value_list());
 			size_t k;
@@ -1000,10 +966,10 @@ roadmap_tree(tk_view *v, const tk_version *ver, const tk_group *only,
 			const tk_task *task = &ent->tasks[t];
 			tk_value *tx_ = push_map(tasks), *subs;
 
-			set_str(tx_, "id", task->id);
-			set_str(tx_, "number", task->number);
+			tk_value_set_str(tx_, "id", task->id);
+			tk_value_set_str(tx_, "number", task->number);
 			set_text(v, tx_, "title", &task->title);
-			set_str(tx_, "note", task->note);
+			tk_value_set_str(tx_, "note", task->note);
 			subs = set_new(tx_, "subtasks", tk_value_list());
 			for (s = 0; s < task->nsubtasks; s++) {
 				const tk_subtask *st = &task->subtasks[s];
@@ -1037,10 +1003,10 @@ remarks(tk_view *v, const tk_remark *r, size_t n)
 	for (i = 0; i < n; i++) {
 		tk_value *x = push_map(l);
 
-		set_str(x, "group", r[i].group ? r[i].group->short_name : NULL);
-		set_str(x, "theme", r[i].theme);
+		tk_value_set_str(x, "group", r[i].group ? r[i].group->short_name : NULL);
+		tk_value_set_str(x, "theme", r[i].theme);
 		snprintf(key, sizeof(key), "theme.%s", r[i].theme);
-		set_str(x, "theme_label", ui(v, key));
+		tk_value_set_str(x, "theme_label", ui(v, key));
 		set_md(x, "html", r[i].text);
 	}
 	return l;
@@ -1056,10 +1022,9 @@ set_red_flag(tk_value *d, const tk_record *rec)
 		return;
 	}
 	f = set_new(d, "red_flag", tk_value_map());
-	set_str(f, "reason", rec->red_flag_reason);
+	tk_value_set_str(f, "reason", rec->red_flag_reason);
 	set_period(f, "since", rec->red_flag_since);
 }
-
 
 /* ---- charts ---- */
 
@@ -1237,15 +1202,14 @@ overdue_list(tk_view *v, const tk_record *rec)
 					continue;
 				x = push_map(l);
 				set_subtask(v, x, st, rec->version);
-				set_str(x, "group", ent->group->short_name);
-				set_str(x, "entity", ent->number);
+				tk_value_set_str(x, "group", ent->group->short_name);
+				tk_value_set_str(x, "entity", ent->number);
 				set_state(v, x, state);
-				set_num(x, "quarters", q - st->due);
+				tk_value_set_num(x, "quarters", q - st->due);
 			}
 	}
 	return l;
 }
-
 
 /* Observations, wishes and risks of period grouped by theme, with how many
  * organisations raise each; with items set, every remark is listed. */
@@ -1279,9 +1243,9 @@ theme_summary(tk_view *v, int period, int items)
 		int count = 0, kc[3] = { 0 };
 		char key[48];
 
-		set_str(x, "theme", order[a]);
+		tk_value_set_str(x, "theme", order[a]);
 		snprintf(key, sizeof(key), "theme.%s", order[a]);
-		set_str(x, "label", ui(v, key));
+		tk_value_set_str(x, "label", ui(v, key));
 		if (items)
 			lst = set_new(x, "items", tk_value_list());
 		for (i = 0; i < v->nregions; i++) {
@@ -1304,18 +1268,19 @@ theme_summary(tk_view *v, int period, int items)
 						continue;
 					it = region_link(v, push_map(lst), rec->region);
 					snprintf(kk, sizeof(kk), "region.%s", kinds[k]);
-					set_str(it, "kind", kinds[k]);
-					set_str(it, "kind_label", ui(v, kk));
-					set_str(it, "group", rm[j].group ? rm[j].group->short_name : NULL);
+					tk_value_set_str(it, "kind", kinds[k]);
+					tk_value_set_str(it, "kind_label", ui(v, kk));
+					tk_value_set_str(it, "group",
+					    rm[j].group ? rm[j].group->short_name : NULL);
 					set_md(it, "html", rm[j].text);
 				}
 			}
 			count += raised;
 		}
-		set_num(x, "organisations", count);
-		set_num(x, "observations", kc[0]);
-		set_num(x, "wishes", kc[1]);
-		set_num(x, "risks", kc[2]);
+		tk_value_set_num(x, "organisations", count);
+		tk_value_set_num(x, "observations", kc[0]);
+		tk_value_set_num(x, "wishes", kc[1]);
+		tk_value_set_num(x, "risks", kc[2]);
 	}
 	/* Most raised first; ties keep first-seen order (stable insertion). */
 	for (a = 1; a < tk_value_list_len(l); a++)
@@ -1368,8 +1333,8 @@ set_standings(tk_view *v, tk_value *d, int period)
 		const tk_record *rec = record_at(v, r, period);
 		tk_value *row = region_link(v, push_map(rows), r), *cells;
 
-		set_bool(row, "has_data", rec != NULL);
-		set_bool(row, "red_flag", rec && rec->red_flag);
+		tk_value_set_bool(row, "has_data", rec != NULL);
+		tk_value_set_bool(row, "red_flag", rec && rec->red_flag);
 		if (rec == NULL)
 			continue;
 		reporting++;
@@ -1377,14 +1342,14 @@ set_standings(tk_view *v, tk_value *d, int period)
 		for (g = 0; g < v->ngroups; g++) {
 			tk_value *c = measure_value(v, meas(v, rec, tk_model_group(v->m, g)));
 
-			set_str(c, "short", tk_model_group(v->m, g)->short_name);
+			tk_value_set_str(c, "short", tk_model_group(v->m, g)->short_name);
 			tk_value_list_push(cells, c);
 		}
 		tk_value_map_set(row, "overall", measure_value(v, meas(v, rec, NULL)));
 	}
-	set_num(d, "reporting", (double)reporting);
-	set_num(d, "organisations", (double)v->nregions);
-	set_num(d, "ncols", (double)v->ngroups + 1);
+	tk_value_set_num(d, "reporting", (double)reporting);
+	tk_value_set_num(d, "organisations", (double)v->nregions);
+	tk_value_set_num(d, "ncols", (double)v->ngroups + 1);
 	for (g = 0; g <= v->ngroups; g++) {
 		const tk_group *grp = g < v->ngroups ? tk_model_group(v->m, g) : NULL;
 		tk_measure sum = { 0 };
@@ -1410,8 +1375,8 @@ set_standings(tk_view *v, tk_value *d, int period)
 			}
 		}
 		tk_fig_measure(&sum);
-		set_str(x, "short", grp ? grp->short_name : ui(v, "all_groups"));
-		set_str(x, "title", grp ? tx(v, &grp->title) : ui(v, "all_groups"));
+		tk_value_set_str(x, "short", grp ? grp->short_name : ui(v, "all_groups"));
+		tk_value_set_str(x, "title", grp ? tx(v, &grp->title) : ui(v, "all_groups"));
 		tk_value_map_set(x, "measure", measure_value(v, &sum));
 		tk_value_map_set(x, "median", cell(v, tk_fig_median(vals, n)));
 		tk_value_map_set(x, "lowest", cell(v, lo));
@@ -1421,8 +1386,8 @@ set_standings(tk_view *v, tk_value *d, int period)
 			tk_value *b = push_map(bands);
 
 			set_fmt(b, "band", "b%d", k);
-			set_str(b, "label", band_label(v, k));
-			set_num(b, "count", nb[k]);
+			tk_value_set_str(b, "label", band_label(v, k));
+			tk_value_set_num(b, "count", nb[k]);
 		}
 	}
 	free(vals);
@@ -1444,37 +1409,38 @@ build_index(tk_view *v, const page *p)
 		char buf[32];
 
 		/* The reporting date is the month's last day, never the clock. */
-		end.d = (int)(days_from_civil(mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1, 1) -
-		    days_from_civil(y, mo, 1));
+		end.d = (int)(tk_days_from_civil(mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1, 1) -
+		    tk_days_from_civil(y, mo, 1));
 		date_fi(buf, sizeof(buf), end);
-		set_str(d, "reporting_date", buf);
+		tk_value_set_str(d, "reporting_date", buf);
 		if (s->target_date.y) {
-			left = days_from_civil(s->target_date.y, s->target_date.m, s->target_date.d) -
-			    days_from_civil(end.y, end.m, end.d);
-			set_num(d, "days_left", left > 0 ? (double)left : 0);
+			left = tk_days_from_civil(s->target_date.y, s->target_date.m,
+			    s->target_date.d) - tk_days_from_civil(end.y, end.m, end.d);
+			tk_value_set_num(d, "days_left", left > 0 ? (double)left : 0);
 			date_fi(buf, sizeof(buf), s->target_date);
-			set_str(d, "target_date", buf);
+			tk_value_set_str(d, "target_date", buf);
 		}
 		l = set_new(d, "phases", tk_value_list());
 		for (i = 0; i < s->nphases; i++) {
 			const tk_phase *ph = &s->phases[i];
 			const tk_phase *next = i + 1 < s->nphases ? &s->phases[i + 1] : NULL;
-			long at = days_from_civil(end.y, end.m, end.d);
+			long at = tk_days_from_civil(end.y, end.m, end.d);
 			int started = ph->start.y == 0 ||
-			    days_from_civil(ph->start.y, ph->start.m, ph->start.d) <= at;
+			    tk_days_from_civil(ph->start.y, ph->start.m, ph->start.d) <= at;
 			int ended = next && next->start.y &&
-			    days_from_civil(next->start.y, next->start.m, next->start.d) <= at;
+			    tk_days_from_civil(next->start.y, next->start.m, next->start.d) <= at;
 
 			x = push_map(l);
-			set_num(x, "number", ph->number);
+			tk_value_set_num(x, "number", ph->number);
 			set_text(v, x, "title", &ph->title);
 			if (ph->start.y) {
 				date_fi(buf, sizeof(buf), ph->start);
-				set_str(x, "start", buf);
+				tk_value_set_str(x, "start", buf);
 			} else
-				set_str(x, "start", NULL);
-			set_str(x, "state", !started ? "future" : ended ? "past" : "current");
-			set_str(x, "state_label", ui(v, !started ? "phase.future" :
+				tk_value_set_str(x, "start", NULL);
+			tk_value_set_str(x, "state",
+			    !started ? "future" : ended ? "past" : "current");
+			tk_value_set_str(x, "state_label", ui(v, !started ? "phase.future" :
 			    ended ? "phase.past" : "phase.current"));
 		}
 		set_standings(v, d, v->latest);
@@ -1498,7 +1464,7 @@ build_index(tk_view *v, const page *p)
 
 			if (mx && mx->c.overdue > 0) {
 				x = region_link(v, push_map(l), rec->region);
-				set_num(x, "count", mx->c.overdue);
+				tk_value_set_num(x, "count", mx->c.overdue);
 			}
 		}
 	}
@@ -1515,29 +1481,29 @@ build_region(tk_view *v, const page *p)
 	size_t i;
 
 	x = region_link(v, set_new(d, "region", tk_value_map()), r);
-	set_str(x, "name_sv", r->name.sv);
+	tk_value_set_str(x, "name_sv", r->name.sv);
 	snprintf(key, sizeof(key), "kind.%s", r->kind == TK_KIND_CITY ? "city" :
 	    r->kind == TK_KIND_HUS ? "hus" : "county");
-	set_str(x, "kind_label", ui(v, key));
+	tk_value_set_str(x, "kind_label", ui(v, key));
 	l = set_new(x, "municipalities", tk_value_list());
 	for (i = 0; i < r->nmunicipalities; i++)
 		tk_value_list_push(l, tk_value_str(r->municipalities[i]));
-	set_num(x, "nmunicipalities", (double)r->nmunicipalities);
+	tk_value_set_num(x, "nmunicipalities", (double)r->nmunicipalities);
 	l = set_new(x, "contacts", tk_value_list());
 	for (i = 0; i < r->ncontacts; i++) {
 		tk_value *c = push_map(l);
 
-		set_str(c, "name", r->contacts[i].name);
-		set_str(c, "role", r->contacts[i].role);
-		set_str(c, "email", r->contacts[i].email);
-		set_str(c, "phone", r->contacts[i].phone);
+		tk_value_set_str(c, "name", r->contacts[i].name);
+		tk_value_set_str(c, "role", r->contacts[i].role);
+		tk_value_set_str(c, "email", r->contacts[i].email);
+		tk_value_set_str(c, "phone", r->contacts[i].phone);
 	}
 	if (r->population) {
 		tk_value *pop = set_new(x, "population", tk_value_map());
 
-		set_num(pop, "value", (double)r->population);
-		set_num(pop, "year", r->population_year);
-		set_str(pop, "source", r->population_source);
+		tk_value_set_num(pop, "value", (double)r->population);
+		tk_value_set_num(pop, "year", r->population_year);
+		tk_value_set_str(pop, "source", r->population_source);
 	}
 
 	/* Every reporting month, with a gap where there is no record. */
@@ -1550,19 +1516,19 @@ build_region(tk_view *v, const page *p)
 		period_id(id, sizeof(id), v->periods[i]);
 		set_period(x, "period", v->periods[i]);
 		set_join(x, "href", "tilannekuva/", id, "/index.html", NULL);
-		set_bool(x, "has_data", rec != NULL);
+		tk_value_set_bool(x, "has_data", rec != NULL);
 		if (rec) {
 			tk_value_map_set(x, "overall", measure_value(v, meas(v, rec, NULL)));
-			set_bool(x, "red_flag", rec->red_flag);
+			tk_value_set_bool(x, "red_flag", rec->red_flag);
 			last = rec;
 		}
 	}
-	set_bool(d, "has_data", last != NULL);
+	tk_value_set_bool(d, "has_data", last != NULL);
 	if (last) {
 		set_period(d, "period", last->period);
-		set_bool(d, "stale", last->period != v->latest);
+		tk_value_set_bool(d, "stale", last->period != v->latest);
 		x = set_new(d, "version", tk_value_map());
-		set_str(x, "id", last->version->id);
+		tk_value_set_str(x, "id", last->version->id);
 		set_text(v, x, "title", &last->version->title);
 		set_join(x, "href", "tiekartta/", last->version->id, "/index.html", NULL);
 		tk_value_map_set(d, "overall", measure_value(v, meas(v, last, NULL)));
@@ -1576,7 +1542,7 @@ build_region(tk_view *v, const page *p)
 			const tk_group *g = i < v->ngroups ? tk_model_group(v->m, i) : NULL;
 
 			x = push_map(l);
-			set_str(x, "title", g ? tx(v, &g->title) : ui(v, "all_groups"));
+			tk_value_set_str(x, "title", g ? tx(v, &g->title) : ui(v, "all_groups"));
 			tk_value_map_set(x, "own", cell(v, meas(v, last, g)->eteneminen));
 			tk_value_map_set(x, "median", cell(v, national_median(v, last->period, g)));
 		}
@@ -1584,7 +1550,7 @@ build_region(tk_view *v, const page *p)
 		    last->nobservations));
 		tk_value_map_set(d, "wishes", remarks(v, last->wishes, last->nwishes));
 		tk_value_map_set(d, "risks", remarks(v, last->risks, last->nrisks));
-		set_str(d, "source", last->path);
+		tk_value_set_str(d, "source", last->path);
 		set_file_url(v, d, "source_url", last->path);
 	}
 	if (v->history)
@@ -1600,13 +1566,13 @@ build_group(tk_view *v, const page *p)
 	size_t i, e;
 
 	x = set_new(d, "group", tk_value_map());
-	set_str(x, "id", g->id);
-	set_str(x, "short", g->short_name);
+	tk_value_set_str(x, "id", g->id);
+	tk_value_set_str(x, "short", g->short_name);
 	set_text(v, x, "title", &g->title);
 	if (v->current == NULL)
 		return d;
 	x = set_new(d, "version", tk_value_map());
-	set_str(x, "id", v->current->id);
+	tk_value_set_str(x, "id", v->current->id);
 	set_text(v, x, "title", &v->current->title);
 	set_join(x, "href", "tiekartta/", v->current->id, "/index.html", NULL);
 	l = roadmap_tree(v, v->current, g, NULL);
@@ -1621,7 +1587,7 @@ build_group(tk_view *v, const page *p)
 	for (e = 0; e < v->current->nentities; e++)
 		if (v->current->entities[e]->group == g) {
 			x = push_map(l);
-			set_str(x, "number", v->current->entities[e]->number);
+			tk_value_set_str(x, "number", v->current->entities[e]->number);
 			set_text(v, x, "title", &v->current->entities[e]->title);
 		}
 	rows = set_new(d, "rows", tk_value_list());
@@ -1630,7 +1596,7 @@ build_group(tk_view *v, const page *p)
 		const tk_record *rec = record_at(v, r, v->latest);
 		tk_value *row = region_link(v, push_map(rows), r), *cells;
 
-		set_bool(row, "has_data", rec != NULL);
+		tk_value_set_bool(row, "has_data", rec != NULL);
 		if (rec == NULL)
 			continue;
 		tk_value_map_set(row, "measure", measure_value(v, meas(v, rec, g)));
@@ -1645,7 +1611,7 @@ build_group(tk_view *v, const page *p)
 			tk_fig_count(&mx.c, rec, NULL, ent);
 			tk_fig_measure(&mx);
 			c = measure_value(v, &mx);
-			set_bool(c, "applies", tk_entity_applies(ent, r));
+			tk_value_set_bool(c, "applies", tk_entity_applies(ent, r));
 			tk_value_list_push(cells, c);
 		}
 	}
@@ -1657,15 +1623,15 @@ set_version_head(tk_view *v, tk_value *x, const tk_version *ver)
 {
 	char buf[32];
 
-	set_str(x, "id", ver->id);
+	tk_value_set_str(x, "id", ver->id);
 	set_text(v, x, "title", &ver->title);
 	date_fi(buf, sizeof(buf), ver->date);
-	set_str(x, "date", buf);
-	set_str(x, "source", ver->source);
-	set_str(x, "previous", ver->previous);
-	set_str(x, "illustrative", ver->illustrative);
+	tk_value_set_str(x, "date", buf);
+	tk_value_set_str(x, "source", ver->source);
+	tk_value_set_str(x, "previous", ver->previous);
+	tk_value_set_str(x, "illustrative", ver->illustrative);
 	set_join(x, "href", "tiekartta/", ver->id, "/index.html", NULL);
-	set_num(x, "nsubtasks", (double)ver->nsubtasks);
+	tk_value_set_num(x, "nsubtasks", (double)ver->nsubtasks);
 }
 
 static tk_value *
@@ -1683,11 +1649,11 @@ build_versions(tk_view *v, const page *p)
 			const tk_value *dv = tk_diff_value(v->pages[i].obj);
 			tk_value *x = push_map(l);
 
-			set_str(x, "href", v->pages[i].pub.path + strlen(v->prefix));
-			set_str(x, "old", tk_value_get_str(tk_value_map_get(tk_value_map_get(dv, "old"),
-			    "id"), NULL));
-			set_str(x, "new", tk_value_get_str(tk_value_map_get(tk_value_map_get(dv, "new"),
-			    "id"), NULL));
+			tk_value_set_str(x, "href", v->pages[i].pub.path + strlen(v->prefix));
+			tk_value_set_str(x, "old", tk_value_get_str(
+			    tk_value_map_get(tk_value_map_get(dv, "old"), "id"), NULL));
+			tk_value_set_str(x, "new", tk_value_get_str(
+			    tk_value_map_get(tk_value_map_get(dv, "new"), "id"), NULL));
 		}
 	return d;
 }
@@ -1716,13 +1682,13 @@ build_subtask(tk_view *v, const page *p)
 	set_subtask(v, set_new(d, "subtask", tk_value_map()), st, ver);
 	set_version_head(v, set_new(d, "version", tk_value_map()), ver);
 	x = set_new(d, "entity", tk_value_map());
-	set_str(x, "number", ent->number);
+	tk_value_set_str(x, "number", ent->number);
 	set_text(v, x, "title", &ent->title);
 	x = set_new(d, "task", tk_value_map());
-	set_str(x, "number", st->task->number);
+	tk_value_set_str(x, "number", st->task->number);
 	set_text(v, x, "title", &st->task->title);
 	x = set_new(d, "group", tk_value_map());
-	set_str(x, "short", ent->group->short_name);
+	tk_value_set_str(x, "short", ent->group->short_name);
 	set_text(v, x, "title", &ent->group->title);
 	set_join(x, "href", "ryhmat/", ent->group->id, "/index.html", NULL);
 
@@ -1749,8 +1715,8 @@ build_subtask(tk_view *v, const page *p)
 				break;
 			}
 		x = region_link(v, push_map(l), r);
-		set_bool(x, "applies", tk_entity_applies(ent, r));
-		set_bool(x, "has_data", rec != NULL);
+		tk_value_set_bool(x, "applies", tk_entity_applies(ent, r));
+		tk_value_set_bool(x, "has_data", rec != NULL);
 		if (rec == NULL)
 			continue;
 		set_period(x, "period", rec->period);
@@ -1762,7 +1728,6 @@ build_subtask(tk_view *v, const page *p)
 	}
 	return d;
 }
-
 
 /* Diff values say what changed with names ("reworded", "del"); templates
  * need flags and labels, so each {op: x} gets op_x: true and each kinds
@@ -1787,7 +1752,7 @@ decorate_diff(tk_view *v, tk_value *x)
 
 		if (strcmp(k, "op") == 0 && tk_value_get_str(val, NULL)) {
 			snprintf(key, sizeof(key), "op_%s", tk_value_get_str(val, NULL));
-			set_bool(x, key, 1);
+			tk_value_set_bool(x, key, 1);
 		} else if (strcmp(k, "kinds") == 0 && tk_value_kind_of(val) == TK_VALUE_LIST) {
 			tk_value *labels = tk_value_list();
 			size_t j;
@@ -1797,18 +1762,18 @@ decorate_diff(tk_view *v, tk_value *x)
 				tk_value *l = push_map(labels);
 
 				snprintf(key, sizeof(key), "diff.kind.%s", kind ? kind : "");
-				set_str(l, "kind", kind);
-				set_str(l, "label", ui(v, key));
+				tk_value_set_str(l, "kind", kind);
+				tk_value_set_str(l, "label", ui(v, key));
 			}
 			tk_value_map_set(x, "kind_labels", labels);
 			for (j = 0; j < tk_value_list_len(val); j++) {
 				snprintf(key, sizeof(key), "is_%s",
 				    tk_value_get_str(tk_value_list_at(val, j), NULL));
-				set_bool(x, key, 1);
+				tk_value_set_bool(x, key, 1);
 			}
 		} else if (strcmp(k, "level") == 0 && tk_value_get_str(val, NULL)) {
 			snprintf(key, sizeof(key), "diff.level.%s", tk_value_get_str(val, NULL));
-			set_str(x, "level_label", ui(v, key));
+			tk_value_set_str(x, "level_label", ui(v, key));
 		} else
 			decorate_diff(v, val);
 	}
@@ -1839,11 +1804,12 @@ build_diff(tk_view *v, const page *p)
 		const tk_value *c = tk_value_map_get(g, "counts");
 		tk_value *row = push_map(counts), *cells = set_new(row, "cells", tk_value_list());
 
-		set_str(row, "short", tk_value_get_str(tk_value_map_get(g, "short"), NULL));
+		tk_value_set_str(row, "short",
+		    tk_value_get_str(tk_value_map_get(g, "short"), NULL));
 		for (k = 0; k < TK_DIFF_KIND_COUNT; k++) {
 			const tk_value *cnt = tk_value_map_get(c, tk_diff_kind_name((tk_diff_kind)k));
 
-			set_num(push_map(cells), "n", cnt ? tk_value_get_num(cnt) : 0);
+			tk_value_set_num(push_map(cells), "n", cnt ? tk_value_get_num(cnt) : 0);
 		}
 	}
 	x = set_new(d, "kind_heads", tk_value_list());
@@ -1851,7 +1817,7 @@ build_diff(tk_view *v, const page *p)
 		char key[64];
 
 		snprintf(key, sizeof(key), "diff.kind.%s", tk_diff_kind_name((tk_diff_kind)k));
-		set_str(push_map(x), "label", ui(v, key));
+		tk_value_set_str(push_map(x), "label", ui(v, key));
 	}
 	return d;
 }
@@ -1893,7 +1859,7 @@ build_month(tk_view *v, const page *p)
 		if (ver == NULL)
 			break;
 		x = push_map(l);
-		set_str(x, "short", grp->short_name);
+		tk_value_set_str(x, "short", grp->short_name);
 		set_text(v, x, "title", &grp->title);
 		heads = set_new(x, "entities", tk_value_list());
 		for (e = 0; e < ver->nentities; e++) {
@@ -1911,18 +1877,18 @@ build_month(tk_view *v, const page *p)
 						due++;
 			total += due;
 			h = push_map(heads);
-			set_str(h, "number", ent->number);
+			tk_value_set_str(h, "number", ent->number);
 			set_text(v, h, "title", &ent->title);
-			set_num(h, "due", due);
+			tk_value_set_num(h, "due", due);
 		}
-		set_num(x, "due", total);
+		tk_value_set_num(x, "due", total);
 		rows = set_new(x, "rows", tk_value_list());
 		for (i = 0; i < v->nregions; i++) {
 			const tk_region *r = tk_model_region(v->m, i);
 			const tk_record *rec = record_at(v, r, p->period);
 			tk_value *row = region_link(v, push_map(rows), r), *cells;
 
-			set_bool(row, "has_data", rec != NULL);
+			tk_value_set_bool(row, "has_data", rec != NULL);
 			if (rec == NULL)
 				continue;
 			tk_value_map_set(row, "measure", measure_value(v, meas(v, rec, grp)));
@@ -1948,7 +1914,7 @@ build_themes(tk_view *v, const page *p)
 	tk_value *d = common(v, p, ui(v, "themes.title"));
 
 	set_period(d, "period", v->latest);
-	set_num(d, "organisations", (double)v->nregions);
+	tk_value_set_num(d, "organisations", (double)v->nregions);
 	tk_value_map_set(d, "themes", theme_summary(v, v->latest, 1));
 	return d;
 }
@@ -1972,15 +1938,15 @@ build_accessibility(tk_view *v, const page *p)
 	size_t i;
 
 	x = set_new(d, "a11y", tk_value_map());
-	set_str(x, "feedback", s->accessibility.feedback);
+	tk_value_set_str(x, "feedback", s->accessibility.feedback);
 	snprintf(key, sizeof(key), "a11y.conformance_%s",
 	    s->accessibility.conformance ? s->accessibility.conformance : "partial");
-	set_str(x, "conformance", ui(v, key));
+	tk_value_set_str(x, "conformance", ui(v, key));
 	date_fi(buf, sizeof(buf), s->accessibility.prepared);
-	set_str(x, "prepared", buf);
+	tk_value_set_str(x, "prepared", buf);
 	if (s->accessibility.reviewed.y) {
 		date_fi(buf, sizeof(buf), s->accessibility.reviewed);
-		set_str(x, "reviewed", buf);
+		tk_value_set_str(x, "reviewed", buf);
 	}
 	l = set_new(x, "issues", tk_value_list());
 	for (i = 0; i < s->accessibility.nissues; i++)
@@ -2002,10 +1968,10 @@ build_page(tk_view *v, const page *p)
 	set_md(d, "body_html", t ? t->body : pg->body);
 	/* Without pages/<slug>.<lang>.md the body is the Finnish one, marked so. */
 	if (t == NULL && strcmp(v->lang, "fi") != 0) {
-		set_str(d, "body_lang", "fi");
+		tk_value_set_str(d, "body_lang", "fi");
 		v->fallbacks++;
 	}
-	set_str(d, "source", t ? t->path : pg->path);
+	tk_value_set_str(d, "source", t ? t->path : pg->path);
 	return d;
 }
 
@@ -2015,9 +1981,9 @@ build_build(tk_view *v, const page *p)
 {
 	tk_value *d = common(v, p, ui(v, "build.title"));
 
-	set_str(d, "generator", "tiekartta " TK_VERSION);
+	tk_value_set_str(d, "generator", "tiekartta " TK_VERSION);
 	set_period(d, "latest_period", v->latest);
-	set_num(d, "records", (double)v->nrecords);
+	tk_value_set_num(d, "records", (double)v->nrecords);
 	return d;
 }
 
@@ -2375,8 +2341,8 @@ tk_view_data(tk_view *v, size_t i)
 	case K_BUILD: d = build_build(v, p); break;
 	default: d = common(v, p, ui(v, "notfound.title")); break;
 	}
-	set_str(d, "kind", p->pub.template);
-	set_bool(d, "is_home", p->kind == K_INDEX);
-	set_bool(d, "finnish_only", v->fallbacks > 0);
+	tk_value_set_str(d, "kind", p->pub.template);
+	tk_value_set_bool(d, "is_home", p->kind == K_INDEX);
+	tk_value_set_bool(d, "finnish_only", v->fallbacks > 0);
 	return d;
 }

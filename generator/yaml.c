@@ -138,23 +138,6 @@ check_dup_keys(const tk_ynode *map, const char *path, tk_diag *d)
 	return rc;
 }
 
-/* The 1-based line and column (in characters) of byte off. */
-static void
-locate(const char *buf, size_t off, int *line, int *col)
-{
-	size_t i;
-
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off; i++) {
-		if (buf[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
-			(*col)++;
-	}
-}
-
 /* The byte at a libyaml mark (0-based line, column in characters), or
  * NUL when the mark is past the end. */
 static char
@@ -220,7 +203,7 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 			max_nodes = lim->max_nodes;
 	}
 	if (len > max_bytes) {
-		locate(buf, max_bytes, &line, &col);
+		tk_text_locate(buf, max_bytes, &line, &col);
 		tk_diag_error(d, path, line, col, "file is %zu bytes, more than the limit "
 		    "of %zu, which it passes here; split it", len, max_bytes);
 		goto out;
@@ -230,14 +213,15 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 		len -= 3;
 	}
 	if (!tk_utf8_valid(buf, len, &bad)) {
-		locate(buf, bad, &line, &col);
+		tk_text_locate(buf, bad, &line, &col);
 		tk_diag_error(d, path, line, col,
 		    "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
 		    (unsigned char)buf[bad]);
 		goto out;
 	}
 	if (memchr(buf, '\0', len)) {
-		locate(buf, (size_t)((const char *)memchr(buf, '\0', len) - buf), &line, &col);
+		tk_text_locate(buf, (size_t)((const char *)memchr(buf, '\0', len) - buf), &line,
+		    &col);
 		tk_diag_error(d, path, line, col, "NUL byte in a text file; remove it");
 		goto out;
 	}
