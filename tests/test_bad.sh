@@ -16,15 +16,12 @@ top=$(pwd)
 : "${TK:=$top/output/bin/tiekartta}"
 W=$(mktemp -d /tmp/tk-bad-XXXXXX)
 [ -n "$TK_KEEP" ] || trap 'rm -rf "$W"' EXIT
-pass=0 fail=0
+. "$top/tests/lib.sh"
 export LC_ALL=C TZ=UTC
 export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.fi
 export GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=test@example.fi
 export GIT_AUTHOR_DATE="2021-12-05T10:00:00Z" GIT_COMMITTER_DATE="2021-12-05T10:00:00Z"
 export GIT_CONFIG_NOSYSTEM=1 HOME=$W TOP=$top
-
-ok() { pass=$((pass + 1)); echo "$1... ok"; }
-bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  $l"; done; }
 
 # The base: the fixture committed as content/, and its site built once.
 B=$W/base
@@ -35,7 +32,7 @@ git -C "$B" add -A
 git -C "$B" commit -q -m "Perustila"
 if ! (cd "$B" && $TK build -q) >"$W/base.err" 2>&1; then
 	bad "the fixture builds" "$(cat "$W/base.err")"
-	echo "$pass passed, $fail failed"
+	finish
 	exit 1
 fi
 
@@ -196,5 +193,4 @@ for c in $cases; do
 	fi
 done
 [ -z "$TK_KEEP" ] || echo "kept in $W"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,9 +7,7 @@ top=$(pwd)
 : "${TK:=$top/output/bin/tiekartta}"
 W=$(mktemp -d /tmp/tk-ci-XXXXXX)
 trap 'rm -rf "$W"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "$1... ok"; }
-bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  $l"; done; }
+. "$top/tests/lib.sh"
 export GIT_CONFIG_NOSYSTEM=1 HOME=$W GIT_COMMITTER_NAME=CI GIT_COMMITTER_EMAIL=ci@example.fi
 R=$W/repo
 mkdir -p "$R"
@@ -42,5 +40,4 @@ else
 	bad "publish.sh builds the site with snapshots" "$(cat "$W/out")"
 fi
 cd "$top"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,21 +5,7 @@ top=$(pwd)
 : "${TK:=$top/output/bin/tiekartta}"
 W=$(mktemp -d /tmp/tk-cli-XXXXXX)
 trap 'rm -rf "$W"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); echo "$1... ok"; }
-bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  $l"; done; }
-# check NAME CONDITION-COMMAND...
-check() { n=$1; shift; if "$@"; then ok "$n"; else bad "$n" "failed: $*"; fi; }
-tk() { $TK "$@"; }
-# expect_exit NAME CODE COMMAND...: runs the command, keeps stdout/stderr.
-expect_exit() {
-	n=$1 code=$2; shift 2
-	"$@" >"$W/out" 2>"$W/err"
-	got=$?
-	if [ "$got" -eq "$code" ]; then ok "$n"; else bad "$n" "exit $got, want $code" "$(cat "$W/err")"; fi
-}
-has() { grep -qF -- "$2" "$1"; }
+. "$top/tests/lib.sh"
 
 # A repository with two dated commits of the small fixture.
 R=$W/repo
@@ -254,5 +240,4 @@ check "and no Finnish-only notice" sh -c "! grep -q 'finns bara på finska' '$W/
 check "the Finnish page keeps the Finnish body" sh -c "! grep -q 'Om tjänsten</h1>' '$W/sv-text/sivut/tietoa/index.html'"
 rm "$W/loose/pages/tietoa.sv.md"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

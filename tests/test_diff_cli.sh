@@ -7,20 +7,8 @@ top=$(pwd)
 : "${TK:=$top/output/bin/tiekartta}"
 W=$(mktemp -d /tmp/tk-diff-cli-XXXXXX)
 trap 'rm -rf "$W"' EXIT
-pass=0 fail=0
+. "$top/tests/lib.sh"
 
-ok() { pass=$((pass + 1)); echo "$1... ok"; }
-bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  $l"; done; }
-check() { n=$1; shift; if "$@"; then ok "$n"; else bad "$n" "failed: $*"; fi; }
-tk() { $TK "$@"; }
-expect_exit() {
-	n=$1 code=$2; shift 2
-	"$@" >"$W/out" 2>"$W/err"
-	got=$?
-	if [ "$got" -eq "$code" ]; then ok "$n"; else bad "$n" "exit $got, want $code" "$(head -n 5 "$W/err")"; fi
-}
-has() { grep -qF -- "$2" "$1"; }
-lacks() { ! grep -qF -- "$2" "$1"; }
 count() { c=$(grep -c -- "$2" "$1"); [ "$c" -eq "$3" ] || { echo "  $c lines match '$2', want $3"; return 1; }; }
 
 export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.fi
@@ -198,5 +186,4 @@ expect_exit "earlier revisions still compare" 1 tk diff HEAD~2 HEAD~1 --repo "$R
 expect_exit "a broken revision: exit 3" 3 tk diff HEAD~1 HEAD --repo "$R"
 check "… naming it" has "$W/err" "in the content at HEAD; a diff needs valid content: see 'tiekartta check --rev HEAD'"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -12,7 +12,7 @@ top=$(pwd)
 W=$(mktemp -d /tmp/tk-faults-XXXXXX)
 trap 'umount "$W/tmpfs" 2>/dev/null; umount "$W/unwritable/output" 2>/dev/null; rm -rf "$W"' EXIT
 W=$(cd "$W" && pwd -P)
-pass=0 fail=0
+. "$top/tests/lib.sh"
 export LC_ALL=C TZ=UTC
 export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.fi
 export GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=test@example.fi
@@ -20,10 +20,6 @@ export GIT_CONFIG_NOSYSTEM=1 HOME=$W
 # The shim comes before the ASan runtime in the library list; say it is fine.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
-ok() { pass=$((pass + 1)); echo "$1... ok"; }
-bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  $l"; done; }
-check() { cn=$1; shift; if "$@"; then ok "$cn"; else bad "$cn" "failed: $*"; fi; }
-has() { grep -qF -- "$2" "$1"; }
 same() { diff -r "$1" "$2" >/dev/null 2>&1; }
 # Nothing but the site and its list of page keys beside it: no staging
 # folder left behind.
@@ -67,7 +63,7 @@ repo() {
 SO=$W/failwrite.so
 if ! ${CC:-cc} -shared -fPIC -O1 -o "$SO" "$top/tests/faults/failwrite.c" -ldl 2>"$W/err"; then
 	bad "the fault shim builds" "$(cat "$W/err")"
-	echo "$pass passed, $fail failed"
+	finish
 	exit 1
 fi
 
@@ -321,5 +317,4 @@ check "--out as a symbolic link: its target is untouched" same "$W/refA/alueet" 
 build "--out in a new folder: the build succeeds" 0 "$L" -- --rev A --out "$W/new/deeper/site"
 check "--out in a new folder: nothing is written beside it" alone "$W/new/deeper"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

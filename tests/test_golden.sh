@@ -7,11 +7,11 @@ top=$(pwd)
 : "${TK:=$top/output/bin/tiekartta}"
 W=$(mktemp -d /tmp/tk-golden-XXXXXX)
 trap 'rm -rf "$W"' EXIT
-pass=0 fail=0
+. "$top/tests/lib.sh"
 cp -r tests/fixtures/small "$W/content"
 if ! $TK build --repo "$W" --theme "$top/themes/default" --out "$W/site" -q 2>"$W/err"; then
-	cat "$W/err"
-	echo "0 passed, 1 failed"
+	bad "golden: the fixture builds" "$(cat "$W/err")"
+	finish
 	exit 1
 fi
 if [ -n "$TK_REGEN" ]; then
@@ -22,17 +22,15 @@ if [ -n "$TK_REGEN" ]; then
 fi
 for f in $(cd tests/golden/small && find . -type f | sort); do
 	if cmp -s "tests/golden/small/$f" "$W/site/$f"; then
-		pass=$((pass + 1)); echo "golden $f... ok"
+		ok "golden $f"
 	else
-		fail=$((fail + 1)); echo "golden $f... FAIL"
-		diff -u "tests/golden/small/$f" "$W/site/$f" | head -n 20
+		bad "golden $f" "$(diff -u "tests/golden/small/$f" "$W/site/$f" | head -n 20)"
 	fi
 done
 extra=$(cd "$W/site" && find . -type f | sort | while read -r f; do [ -f "$top/tests/golden/small/$f" ] || echo "$f"; done)
 if [ -z "$extra" ]; then
-	pass=$((pass + 1)); echo "golden: no unexpected files... ok"
+	ok "golden: no unexpected files"
 else
-	fail=$((fail + 1)); echo "golden: unexpected files... FAIL"; echo "$extra"
+	bad "golden: unexpected files" "$extra"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

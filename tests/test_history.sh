@@ -9,20 +9,8 @@ top=$(pwd)
 : "${TK:=$top/output/bin/tiekartta}"
 W=$(mktemp -d /tmp/tk-history-XXXXXX)
 trap '[ -n "$KEEP" ] || rm -rf "$W"' EXIT
-pass=0 fail=0
+. "$top/tests/lib.sh"
 
-ok() { pass=$((pass + 1)); echo "$1... ok"; }
-bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  $l"; done; }
-check() { n=$1; shift; if "$@"; then ok "$n"; else bad "$n" "failed: $*"; fi; }
-tk() { $TK "$@"; }
-expect_exit() {
-	n=$1 code=$2; shift 2
-	"$@" >"$W/out" 2>"$W/err"
-	got=$?
-	if [ "$got" -eq "$code" ]; then ok "$n"; else bad "$n" "exit $got, want $code" "$(cat "$W/err")"; fi
-}
-has() { grep -qF -- "$2" "$1"; }
-hasnt() { ! grep -qF -- "$2" "$1"; }
 # same NAME FILE: FILE equals the text on stdin.
 same() {
 	cat > "$W/want"
@@ -126,7 +114,7 @@ expect_exit "review: a change to beta's file is refused" 1 tk review main pr-bet
 check "review: the message names the file and the rule" has "$W/err" \
 	"content/status/beta/2021-10.yaml: error: only the owners of 'beta' (beta@example.fi) may change this file; the change comes from alpha@example.fi"
 check "review: the count" has "$W/err" "tiekartta: 1 problem: 0 content errors, 1 change the policy refuses"
-check "review: nothing said to be acceptable" hasnt "$W/out" "acceptable"
+check "review: nothing said to be acceptable" lacks "$W/out" "acceptable"
 check "review: the refused region's figures are still shown" has "$W/out" \
 	"Beeta (beta), latest record: 2021-10 → 2021-10"
 expect_exit "review: a region's change to the roadmap is refused" 1 tk review main pr-roadmap --repo "$R"
@@ -136,7 +124,7 @@ check "review: the roadmap message" has "$W/err" \
 # --actor is the identity, over the commits' e-mails.
 expect_exit "review: --actor of a maintainer may change the roadmap" 0 \
 	tk review main pr-roadmap --repo "$R" --actor stm@example.fi
-check "review: no warning with --actor" hasnt "$W/err" "warning"
+check "review: no warning with --actor" lacks "$W/err" "warning"
 expect_exit "review: --actor overrides the authors' e-mails" 1 \
 	tk review main pr-own --repo "$R" --actor beta@example.fi
 check "review: --actor is named as the source" has "$W/err" \
@@ -328,5 +316,4 @@ expect_exit "new-status: an older month keeps the version of its time" 0 \
 	tk new-status alpha 2021-08 --repo "$L" --content .
 check "new-status: 2021-08 reports against 2021-06" has "$L/status/alpha/2021-08.yaml" "roadmap: 2021-06"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -8,11 +8,7 @@ top=$(pwd)
 : "${TK:=$top/output/bin/tiekartta}"
 W=$(mktemp -d /tmp/tk-incr-XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); echo "$1... ok"; }
-bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  $l"; done; }
-check() { n=$1; shift; if "$@"; then ok "$n"; else bad "$n" "failed: $*"; fi; }
+. "$top/tests/lib.sh"
 
 export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.fi
 export GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=test@example.fi
@@ -483,7 +479,6 @@ $TK build -q --repo "$R" --theme "$W/theme" --out "$W/snapm" --snapshots months 
 check "snapshots months: December's last commit and January's, nothing else" \
 	[ "$(ls "$W/snapm/versiot" | grep -v index.html | tr '\n' ' ')" = "$(printf '%s\n' "$dec" "$jan" | sort | tr '\n' ' ')" ]
 
-
 # A commit off the mainline has no place in its history: its snapshot's
 # pages name the snapshot's own commit and date.
 git -C "$R" checkout -q -b sivuhaara HEAD~1
@@ -536,5 +531,4 @@ check "broken files: three syntax errors and an unknown subtask" \
 check "broken files: the same messages in the same order as in one process" \
 	diff "$W/err1" "$W/err2"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,10 +6,7 @@
 top=$(pwd)
 W=$(mktemp -d /tmp/tk-install-XXXXXX)
 trap 'rm -rf "$W"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "$1... ok"; }
-bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  $l"; done; }
-check() { n=$1; shift; if "$@"; then ok "$n"; else bad "$n" "failed: $*"; fi; }
+. "$top/tests/lib.sh"
 
 D=$W/root
 if make -s -C "$top" install DESTDIR="$D" PREFIX=/usr >"$W/out" 2>&1; then
@@ -40,5 +37,4 @@ check "and says nothing" test ! -s "$W/err"
 make -s -C "$top" uninstall DESTDIR="$D" PREFIX=/usr >"$W/out" 2>&1
 check "make uninstall takes them away" test -z "$(find "$D" -type f)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

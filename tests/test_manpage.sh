@@ -7,9 +7,7 @@ top=$(pwd)
 MAN=$top/docs/tiekartta.1
 W=$(mktemp -d /tmp/tk-man-XXXXXX)
 trap 'rm -rf "$W"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "$1... ok"; }
-bad() { fail=$((fail + 1)); echo "$1... FAIL"; shift; for l in "$@"; do echo "  $l"; done; }
+. "$top/tests/lib.sh"
 
 if command -v groff >/dev/null 2>&1; then
 	groff -man -ww -z -Tutf8 "$MAN" 2>"$W/warn"
@@ -35,5 +33,4 @@ vars=$(grep -ho 'getenv("TK_[A-Z_]*")' "$top"/generator/*.c | sed 's/getenv("\(.
 for v in $vars; do
 	if grep -qF ".B $v" "$MAN"; then ok "$v is under ENVIRONMENT"; else bad "$v is under ENVIRONMENT"; fi
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
