@@ -22,17 +22,36 @@ typedef struct {
 	int quiet;
 } tk_cli_opts;
 
-/* Parses the common options of build and check from argv[1..]; unknown
- * options are usage errors. Returns 0, TK_EXIT_USAGE after printing the
+/* One option of a command: "--name VALUE" or "--name=VALUE" sets *value,
+ * or, with list, adds the value to list (*n of at most max); without
+ * value or list it is a flag, "--name" (or alias) setting *flag to 1. */
+typedef struct {
+	const char *name, *alias;
+	int *flag;
+	const char **value;
+	const char **list;
+	size_t *n, max;
+} tk_cli_opt;
+
+/* Parses argv[1..] of the command argv[0]: the options of opts (ended by
+ * an entry without a name), -h and --help, and up to maxpos other words,
+ * into pos[0..*npos). An unknown option, a missing value or a word too
+ * many is a usage error. Returns 0, TK_EXIT_USAGE after printing the
  * reason, or -1 when --help was given (usage printed to stdout). */
+int tk_cli_args(int argc, char **argv, const tk_cli_opt *opts, const char **pos,
+    size_t maxpos, size_t *npos, const char *usage);
+/* The options of a command that reads the content (--repo, --rev,
+ * --worktree, --content) as entries of opts[0..4). */
+void tk_cli_source_opts(tk_cli_opt opts[4], tk_source_opts *src);
+/* --worktree with --rev is a usage error: TK_EXIT_USAGE after saying so,
+ * else 0. */
+int tk_cli_check_source(const tk_source_opts *src);
+/* Parses the common options of build and check from argv[1..], as
+ * tk_cli_args does; they take no other words. */
 int tk_cli_parse(tk_cli_opts *o, int argc, char **argv, const char *usage);
 /* The theme folder: --theme, else themes/default in the repository, else
  * the default theme installed with tiekartta. The caller frees it. */
 char *tk_cli_theme(const tk_cli_opts *o, const tk_source *src);
-/* Takes option name at argv[*i] as "--opt VALUE" or "--opt=VALUE": returns
- * 1 and sets *out (advancing *i past a separate value), 0 when argv[*i] is
- * another option, or -1 after reporting a missing value. */
-int tk_cli_value(int argc, char **argv, int *i, const char *name, const char **out);
 /* Prints "tiekartta: " and the message to stderr. */
 void tk_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -28,35 +28,15 @@ static const char usage[] =
 static int
 parse(tk_source_opts *o, int argc, char **argv)
 {
-	int i, r;
+	tk_cli_opt opts[5] = { { 0 } };
+	size_t npos;
+	int r;
 
 	memset(o, 0, sizeof(*o));
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			fputs(usage, stdout);
-			return -1;
-		}
-		if (strcmp(argv[i], "--worktree") == 0) {
-			o->worktree = 1;
-			continue;
-		}
-		if ((r = tk_cli_value(argc, argv, &i, "--repo", &o->repo)) ||
-		    (r = tk_cli_value(argc, argv, &i, "--rev", &o->rev)) ||
-		    (r = tk_cli_value(argc, argv, &i, "--content", &o->content))) {
-			if (r < 0)
-				return TK_EXIT_USAGE;
-			continue;
-		}
-		tk_cli_usage_error("unknown %s '%s'; see 'tiekartta codeowners --help'",
-		    argv[i][0] == '-' ? "option" : "argument", argv[i]);
-		return TK_EXIT_USAGE;
-	}
-	if (o->worktree && o->rev) {
-		tk_cli_usage_error("--worktree and --rev exclude each other: the working "
-		    "tree is not a revision");
-		return TK_EXIT_USAGE;
-	}
-	return 0;
+	tk_cli_source_opts(opts, o);
+	if ((r = tk_cli_args(argc, argv, opts, NULL, 0, &npos, usage)) != 0)
+		return r;
+	return tk_cli_check_source(o);
 }
 
 /* Can the entry go into CODEOWNERS, where whitespace separates owners and

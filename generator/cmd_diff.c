@@ -46,38 +46,15 @@ static int
 parse(opts *o, int argc, char **argv)
 {
 	const char *fmt = NULL;
-	int i, r, npos = 0;
+	tk_cli_opt op[6] = { { 0 } };
+	size_t npos;
+	int r;
 
 	memset(o, 0, sizeof(*o));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage, stdout);
-			return -1;
-		}
-		if (strcmp(a, "--worktree") == 0) {
-			o->src.worktree = 1;
-			continue;
-		}
-		if ((r = tk_cli_value(argc, argv, &i, "--format", &fmt)) ||
-		    (r = tk_cli_value(argc, argv, &i, "--repo", &o->src.repo)) ||
-		    (r = tk_cli_value(argc, argv, &i, "--rev", &o->src.rev)) ||
-		    (r = tk_cli_value(argc, argv, &i, "--content", &o->src.content))) {
-			if (r < 0)
-				return TK_EXIT_USAGE;
-			continue;
-		}
-		if (a[0] == '-' && a[1] != '\0') {
-			tk_cli_usage_error("unknown option '%s'; see 'tiekartta diff --help'", a);
-			return TK_EXIT_USAGE;
-		}
-		if (npos == 2) {
-			tk_cli_usage_error("too many arguments ('%s'): give OLD and NEW only", a);
-			return TK_EXIT_USAGE;
-		}
-		o->names[npos++] = a;
-	}
+	tk_cli_source_opts(op, &o->src);
+	op[4] = (tk_cli_opt){ .name = "--format", .value = &fmt };
+	if ((r = tk_cli_args(argc, argv, op, o->names, 2, &npos, usage)) != 0)
+		return r;
 	if (npos < 2) {
 		tk_cli_usage_error("give two roadmap versions or two revisions, like "
 		    "'tiekartta diff 2021-06 2022-08'");
@@ -93,12 +70,7 @@ parse(opts *o, int argc, char **argv)
 		tk_cli_usage_error("unknown format '%s'; use text, json or markdown", fmt);
 		return TK_EXIT_USAGE;
 	}
-	if (o->src.worktree && o->src.rev) {
-		tk_cli_usage_error("--worktree and --rev exclude each other: the working "
-		    "tree is not a revision");
-		return TK_EXIT_USAGE;
-	}
-	return 0;
+	return tk_cli_check_source(&o->src);
 }
 
 /* Opens and loads the content; returns 0 or an exit code. Content errors

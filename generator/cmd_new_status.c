@@ -49,41 +49,27 @@ typedef struct {
 static int
 parse(opts *o, int argc, char **argv)
 {
-	int i, r, npos = 0;
+	/* No --rev: the record is written into the working tree. */
+	tk_cli_opt op[] = {
+		{ .name = "--repo", .value = &o->repo },
+		{ .name = "--content", .value = &o->content },
+		{ .name = "--worktree", .flag = &o->worktree },
+		{ 0 }
+	};
+	const char *pos[2] = { NULL, NULL };
+	size_t npos;
+	int r;
 
 	memset(o, 0, sizeof(*o));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage, stdout);
-			return -1;
-		}
-		if (strcmp(a, "--worktree") == 0) {
-			o->worktree = 1;
-			continue;
-		}
-		if ((r = tk_cli_value(argc, argv, &i, "--repo", &o->repo)) ||
-		    (r = tk_cli_value(argc, argv, &i, "--content", &o->content))) {
-			if (r < 0)
-				return TK_EXIT_USAGE;
-			continue;
-		}
-		if (a[0] == '-' && a[1] != '\0') {
-			tk_cli_usage_error("unknown option '%s'; see 'tiekartta new-status --help'", a);
-			return TK_EXIT_USAGE;
-		}
-		if (npos == 0)
-			o->region = a;
-		else if (npos == 1)
-			o->period = a;
-		npos++;
-	}
+	if ((r = tk_cli_args(argc, argv, op, pos, 2, &npos, usage)) != 0)
+		return r;
 	if (npos != 2) {
 		tk_cli_usage_error("new-status needs an organisation and a month, like "
 		    "'tiekartta new-status kainuu 2021-11'");
 		return TK_EXIT_USAGE;
 	}
+	o->region = pos[0];
+	o->period = pos[1];
 	return 0;
 }
 

@@ -32,25 +32,17 @@ tk_cmd_render(int argc, char **argv)
 	tk_ydoc *doc = NULL;
 	tk_value *data = NULL;
 	tk_buf out = TK_BUF_INIT;
-	int i, rc = TK_EXIT_CONTENT;
+	tk_cli_opt op[] = {
+		{ .name = "--data", .value = &dpath },
+		{ .name = "--partials", .value = &pdir },
+		{ 0 }
+	};
+	size_t npos;
+	int r, rc = TK_EXIT_CONTENT;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			fputs(usage, stdout);
-			rc = TK_EXIT_OK;
-			goto out;
-		} else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-			dpath = argv[++i];
-		else if (strcmp(argv[i], "--partials") == 0 && i + 1 < argc)
-			pdir = argv[++i];
-		else if (argv[i][0] != '-' && tpath == NULL)
-			tpath = argv[i];
-		else {
-			tk_cli_usage_error("unexpected argument '%s'; see 'tiekartta render --help'",
-			    argv[i]);
-			rc = TK_EXIT_USAGE;
-			goto out;
-		}
+	if ((r = tk_cli_args(argc, argv, op, &tpath, 1, &npos, usage)) != 0) {
+		rc = r < 0 ? TK_EXIT_OK : r;
+		goto out;
 	}
 	if (tpath == NULL) {
 		tk_cli_usage_error("render needs a template; see 'tiekartta render --help'");

@@ -229,35 +229,22 @@ pad(tk_buf *b, const char *s, int width)
 static int
 parse(opts *o, int argc, char **argv)
 {
-	const char *format = NULL;
-	int i, r, npos = 0;
+	const char *format = NULL, *pos[2] = { NULL, NULL };
+	tk_cli_opt op[] = {
+		{ .name = "--actor", .value = &o->actor },
+		{ .name = "--format", .value = &format },
+		{ .name = "--repo", .value = &o->repo },
+		{ .name = "--content", .value = &o->content },
+		{ 0 }
+	};
+	size_t npos;
+	int r;
 
 	memset(o, 0, sizeof(*o));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage, stdout);
-			return -1;
-		}
-		if ((r = tk_cli_value(argc, argv, &i, "--actor", &o->actor)) ||
-		    (r = tk_cli_value(argc, argv, &i, "--format", &format)) ||
-		    (r = tk_cli_value(argc, argv, &i, "--repo", &o->repo)) ||
-		    (r = tk_cli_value(argc, argv, &i, "--content", &o->content))) {
-			if (r < 0)
-				return TK_EXIT_USAGE;
-			continue;
-		}
-		if (a[0] == '-' && a[1] != '\0') {
-			tk_cli_usage_error("unknown option '%s'; see 'tiekartta review --help'", a);
-			return TK_EXIT_USAGE;
-		}
-		if (npos == 0)
-			o->base = a;
-		else if (npos == 1)
-			o->head = a;
-		npos++;
-	}
+	if ((r = tk_cli_args(argc, argv, op, pos, 2, &npos, usage)) != 0)
+		return r;
+	o->base = pos[0];
+	o->head = pos[1];
 	if (npos != 2) {
 		tk_cli_usage_error("review needs two revisions, BASE and HEAD; see "
 		    "'tiekartta review --help'");

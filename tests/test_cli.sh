@@ -38,6 +38,47 @@ expect_exit "--worktree with --rev is a usage error" 2 tk check --worktree --rev
 expect_exit "an unknown revision is a usage error" 2 tk check --repo "$R" --rev nosuch
 check "unknown revision message" has "$W/err" "cannot resolve revision 'nosuch'"
 
+# Every command reads its command line alike (tk_cli_args): --opt VALUE or
+# --opt=VALUE; an unknown option, a missing value or a word too many is a
+# usage error that names the command's --help.
+printf '{{#has_l}}<ul>{{#l}}<li>{{.}}</li>{{/l}}</ul>{{/has_l}}{{^has_l}}-{{/has_l}} {{x}}\n' \
+	>"$W/t.mustache"
+printf 'x: "<a>"\nl: [1, 2]\n' >"$W/d.yaml"
+expect_exit "render: a template and --data FILE" 0 tk render "$W/t.mustache" --data "$W/d.yaml"
+check "render: has_l, the list and an escaped string" \
+	[ "$(cat "$W/out")" = "<ul><li>1</li><li>2</li></ul> &lt;a&gt;" ]
+expect_exit "render: --data=FILE" 0 tk render --data="$W/d.yaml" "$W/t.mustache"
+check "render: the same output" [ "$(cat "$W/out")" = "<ul><li>1</li><li>2</li></ul> &lt;a&gt;" ]
+expect_exit "render: no data" 0 tk render "$W/t.mustache"
+check "render: no list, so has_l is false" [ "$(cat "$W/out")" = "- " ]
+expect_exit "render: --data without a value" 2 tk render "$W/t.mustache" --data
+check "render: that message" has "$W/err" "tiekartta: --data needs a value"
+expect_exit "render: two templates" 2 tk render "$W/t.mustache" "$W/d.yaml"
+check "render: that message" has "$W/err" \
+	"tiekartta: unexpected argument '$W/d.yaml'; see 'tiekartta render --help'"
+expect_exit "render: no template" 2 tk render --partials "$W"
+check "render: that message" has "$W/err" "render needs a template"
+expect_exit "codeowners: a word" 2 tk codeowners extra --repo "$R"
+check "codeowners: that message" has "$W/err" \
+	"tiekartta: unexpected argument 'extra'; see 'tiekartta codeowners --help'"
+expect_exit "review: a third revision" 2 tk review "$first" "$second" HEAD --repo "$R"
+check "review: that message" has "$W/err" \
+	"tiekartta: unexpected argument 'HEAD'; see 'tiekartta review --help'"
+expect_exit "new-status: no --rev, it writes the working tree" 2 \
+	tk new-status alpha 2021-12 --rev HEAD --repo "$R"
+check "new-status: that message" has "$W/err" \
+	"tiekartta: unknown option '--rev'; see 'tiekartta new-status --help'"
+expect_exit "diff: --format=json, two revisions" 0 tk diff --format=json "$first" "$second" --repo="$R"
+check "diff: JSON" grep -q '^{' "$W/out"
+expect_exit "check: --quiet and -q" 0 tk check -q --quiet --repo "$R"
+check "check: quiet" [ ! -s "$W/out" ]
+set --
+i=0
+while [ $i -lt 65 ]; do set -- "$@" --snapshots "$first"; i=$((i + 1)); done
+expect_exit "build: --snapshots 65 times" 2 tk build "$@" --repo "$R" --out "$W/many"
+check "build: that message" has "$W/err" "tiekartta: --snapshots may be given 64 times at most"
+check "build: nothing written" [ ! -e "$W/many" ]
+
 # check and build at HEAD, from inside the repository.
 expect_exit "check passes" 0 sh -c "cd '$R/content/status' && $TK check"
 check "check summary" has "$W/out" "content is valid: 2 organisations, 1 roadmap versions, 3 records, 1 pages"
