@@ -71,7 +71,8 @@ take_opt(int argc, char **argv, int *i, const tk_cli_opt *op)
 		return 1;
 	}
 	if (*op->n == op->max) {
-		tk_cli_usage_error("%s may be given %zu times at most", op->name, op->max);
+		tk_cli_usage_error("%s may be given %zu times at most; see 'tiekartta %s --help' "
+		    "for the values that stand for many", op->name, op->max, argv[0]);
 		return -1;
 	}
 	op->list[(*op->n)++] = v;

@@ -76,7 +76,8 @@ set --
 i=0
 while [ $i -lt 65 ]; do set -- "$@" --snapshots "$first"; i=$((i + 1)); done
 expect_exit "build: --snapshots 65 times" 2 tk build "$@" --repo "$R" --out "$W/many"
-check "build: that message" has "$W/err" "tiekartta: --snapshots may be given 64 times at most"
+check "build: that message" has "$W/err" \
+	"tiekartta: --snapshots may be given 64 times at most; see 'tiekartta build --help'"
 check "build: nothing written" [ ! -e "$W/many" ]
 
 # check and build at HEAD, from inside the repository.
