@@ -4,9 +4,11 @@
  * back to back, an index (per tree: blob id, offset, length, checksum) and
  * a footer (the index's offset, its entries, its checksum, an end mark).
  * Numbers are 64-bit little-endian. The next store is written as the build
- * goes, trees as they are met, so memory holds the index only; each at its
- * own offset (pwrite), so nothing buffered can land twice or elsewhere when
- * the build forks. */
+ * goes, new trees as they are met, so memory holds the index only; each at
+ * its own offset (pwrite), so nothing buffered can land twice or elsewhere
+ * when the build forks. Trees kept from the last store are copied into it
+ * at the end, and when they are all it holds, as after a rebuild that
+ * changed no content file, the last store stays as it is, unwritten. */
 #define _DEFAULT_SOURCE
 #include "parsestore.h"
 
@@ -29,6 +31,7 @@ enum { HEAD = sizeof(MAGIC) - 1 + 8 + 40 + 1, ENTRY = 40 + 3 * 8, FOOT = 4 * 8 }
 typedef struct {
 	char oid[41];
 	uint64_t off, len, check;
+	int in_old;             /* off is in the last build's store, still to copy */
 } entry;
 
 /* One store file's index: read from the last build's, or being written. */
@@ -51,6 +54,7 @@ struct tk_parsestore {
 	tk_buf wait;
 	uint64_t next_off;
 	index_t now;
+	size_t nkept;           /* entries of now still in the last store */
 };
 
 /* A little-endian word: one load where the machine is little-endian. */
@@ -259,6 +263,16 @@ carry(tk_parsestore *s, const char *oid, const unsigned char *data, size_t len,
 	s->next_off += len;
 }
 
+/* Notes a tree of the last store for the next one; copied at the end. */
+static void
+keep(tk_parsestore *s, const entry *was)
+{
+	if ((s->next < 0 && !s->waiting) || tk_strmap_get(s->now.by_oid, was->oid) != NULL)
+		return;
+	index_add(&s->now, was->oid, was->off, was->len, was->check)->in_old = 1;
+	s->nkept++;
+}
+
 tk_ydoc *
 tk_parsestore_get(tk_parsestore *s, const char *oid, const char *path)
 {
@@ -272,7 +286,7 @@ tk_parsestore_get(tk_parsestore *s, const char *oid, const char *path)
 	if (pread(fileno(s->old), data, e->len, (off_t)e->off) == (ssize_t)e->len &&
 	    checksum(data, e->len) == e->check &&
 	    tk_yaml_restore(&doc, path, data, e->len) == 0)
-		carry(s, oid, data, e->len, e->check);
+		keep(s, e);
 	free(data);
 	return doc;
 }
@@ -321,6 +335,33 @@ tk_parsestore_agrees(const tk_parsestore *s, tk_ydoc *restored, tk_ydoc *parsed)
 	return same;
 }
 
+/* Copies the trees kept from the last store into the next one. */
+static void
+copy_kept(tk_parsestore *s)
+{
+	unsigned char *buf = NULL;
+	size_t i;
+
+	for (i = 0; i < s->now.n && s->next >= 0; i++) {
+		entry *e = s->now.e[i];
+
+		if (!e->in_old)
+			continue;
+		buf = xrealloc(buf, e->len + 1);
+		if (pread(fileno(s->old), buf, e->len, (off_t)e->off) != (ssize_t)e->len) {
+			close(s->next);
+			s->next = -1;
+			break;
+		}
+		put_at(s, s->next_off, buf, e->len);
+		e->off = s->next_off;
+		e->in_old = 0;
+		s->next_off += e->len;
+	}
+	s->nkept = 0;
+	free(buf);
+}
+
 int
 tk_parsestore_save(tk_parsestore *s)
 {
@@ -330,6 +371,15 @@ tk_parsestore_save(tk_parsestore *s)
 
 	if (s->mode == TK_PAGECACHE_OFF)
 		return 0;
+	/* Every tree of the last store and nothing else: it is the next one.
+	 * (The next one's start is removed with its temporary name.) */
+	if (s->old && s->nkept == s->now.n && s->now.n == s->was.n) {
+		if (s->next >= 0)
+			close(s->next);
+		s->next = -1;
+		s->waiting = 0;
+		return 0;
+	}
 	if (s->waiting) {
 		char head[HEAD + 1];
 
@@ -340,6 +390,8 @@ tk_parsestore_save(tk_parsestore *s)
 		put_at(s, 0, head, HEAD);
 		put_at(s, HEAD, s->wait.data ? s->wait.data : "", s->wait.len);
 	}
+	if (s->nkept)
+		copy_kept(s);
 	if (s->next < 0) {
 		errno = EIO;
 		return -1;

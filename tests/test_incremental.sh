@@ -99,6 +99,11 @@ bid=$(readelf -n "${TK##* }" 2>/dev/null | sed -n 's/^ *Build ID: //p')
 check "the parsed files name the program by its build id ($bid)" \
 	[ -n "$bid" ] && [ "$(head -c 100 "$P" | sed -n '2s/^program //p')" = \
 	  "$(printf 'tiekartta build-id %s\n' "$bid" | git hash-object --stdin)" ]
+# A rebuild that meets no new content file leaves them as they were.
+was=$(stat -c '%i %Y %s' "$P")
+$TK build -q --repo "$R" --theme "$W/theme" --out "$W/site"
+check "a no-op rebuild leaves the parsed files unwritten (inode, time, size)" \
+	[ "$(stat -c '%i %Y %s' "$P")" = "$was" ]
 # Damage in the trees, not the index (whose own checksum would drop the
 # store whole): each tree hit must be parsed again.
 python3 - "$P" <<'PY'
@@ -170,9 +175,14 @@ check "nothing else is rewritten but the JSON export, which names the commit" \
 	sh -c "! grep -v -e julkaisu/ -e '^data/luvut.json$' '$W/changed'"
 
 # A new record: beta's November.
+# trees FILE: how many trees the parsed files hold (the footer's count).
+trees() { od -An -t u8 -j $(($(stat -c %s "$1") - 24)) -N 8 "$1" | tr -d ' '; }
+ntrees=$(trees "$P") pino=$(stat -c %i "$P")
 sed -e 's/^region: alpha/region: beta/' "$R/content/status/alpha/2021-11.yaml" >"$R/content/status/beta/2021-11.yaml"
 commit "Beta: marraskuu"
 rebuild "a new record"
+check "the parsed files written anew, with one tree more ($ntrees before)" \
+	[ "$(stat -c %i "$P")" != "$pino" ] && [ "$(trees "$P")" = $((ntrees + 1)) ]
 check "its organisation's page is rewritten" changed alueet/beta/index.html
 check "its month's page is rewritten" changed tilannekuva/2021-11/index.html
 check "the overview is rewritten" changed index.html
