@@ -717,14 +717,14 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (mm.claim)
 		mm.mine = atomic_fetch_add(mm.claim, 1);
-	r = 0;
+	/* The exports first: the largest items, claimed last, could leave one
+	 * process working alone at the end. */
+	r = opts->base == NULL ? write_exports(m, o, &mm, d) : 0;
 	/* A snapshot keeps the default language only (nlang is 1): the record
 	 * of what the site said, at a third of the cost. */
 	for (i = 0; r == 0 && i < nlang; i++)
 		r = render_lang(m, o, opts, site->nlanguages ? site->languages[i] : "fi",
 		    strings[i], env, tdir, &sitemap, &mm, d);
-	if (r == 0 && opts->base == NULL)
-		r = write_exports(m, o, &mm, d);
 	if (pid == 0) {
 		/* Tell the parent what this process wrote: counts for its
 		 * report, the pages' keys for the site's list, and the paths
