@@ -9,7 +9,7 @@
  * when the build forks. Trees kept from the last store are copied into it
  * at the end, and when they are all it holds, as after a rebuild that
  * changed no content file, the last store stays as it is, unwritten. */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE
 #include "parsestore.h"
 
 #include <errno.h>
@@ -335,31 +335,58 @@ tk_parsestore_agrees(const tk_parsestore *s, tk_ydoc *restored, tk_ydoc *parsed)
 	return same;
 }
 
-/* Copies the trees kept from the last store into the next one. */
+/* Copies len bytes at off of the last store to the end of the next one,
+ * in the kernel where it can; on failure there is no next store. */
+static void
+copy_range(tk_parsestore *s, uint64_t off, uint64_t len)
+{
+	loff_t in = (loff_t)off, out = (loff_t)s->next_off;
+	unsigned char *buf;
+
+	while (len > 0) {
+		ssize_t n = copy_file_range(fileno(s->old), &in, s->next, &out, len, 0);
+
+		if (n <= 0)
+			break;
+		len -= (uint64_t)n;
+	}
+	if (len == 0)
+		return;
+	/* Not possible here (another file system, an old kernel): by hand. */
+	buf = xmalloc(len + 1);
+	if (pread(fileno(s->old), buf, len, in) == (ssize_t)len)
+		put_at(s, (uint64_t)out, buf, len);
+	else {
+		close(s->next);
+		s->next = -1;
+	}
+	free(buf);
+}
+
+/* Copies the trees kept from the last store into the next one, a run of
+ * trees that lay side by side in one piece. */
 static void
 copy_kept(tk_parsestore *s)
 {
-	unsigned char *buf = NULL;
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < s->now.n && s->next >= 0; i++) {
-		entry *e = s->now.e[i];
+	for (i = 0; i < s->now.n && s->next >= 0; i = j) {
+		uint64_t from = s->now.e[i]->off, len = 0, at = s->next_off;
 
-		if (!e->in_old)
+		if (!s->now.e[i]->in_old) {
+			j = i + 1;
 			continue;
-		buf = xrealloc(buf, e->len + 1);
-		if (pread(fileno(s->old), buf, e->len, (off_t)e->off) != (ssize_t)e->len) {
-			close(s->next);
-			s->next = -1;
-			break;
 		}
-		put_at(s, s->next_off, buf, e->len);
-		e->off = s->next_off;
-		e->in_old = 0;
-		s->next_off += e->len;
+		for (j = i; j < s->now.n && s->now.e[j]->in_old &&
+		    s->now.e[j]->off == from + len; j++) {
+			s->now.e[j]->off = at + len;
+			s->now.e[j]->in_old = 0;
+			len += s->now.e[j]->len;
+		}
+		copy_range(s, from, len);
+		s->next_off += len;
 	}
 	s->nkept = 0;
-	free(buf);
 }
 
 int

@@ -92,6 +92,20 @@ check "$n: nothing left beside it" alone "$R/output"
 build "after the disk is freed, the build succeeds" 0 "$R" -- --rev B
 check "and the site is B's" same "$W/refB/site" "$R/output/site"
 
+# The parsed-file store copies the trees it keeps in the kernel
+# (copy_file_range); where that is refused, as between file systems, by
+# hand, into the same bytes. (B changes site.yaml: one tree new, the rest kept.)
+for c in cp1 cp2; do build "the store: A into $c" 0 "$R" -- --rev A --out "$W/$c/site"; done
+cp "$W/cp2/site.tiekartta-parsed" "$W/storeA"
+build "the store: B over A" 0 "$R" -- --rev B --out "$W/cp1/site"
+build "the store: B over A, the kernel's copy refused" 0 "$R" LD_PRELOAD="$SO" \
+	TK_FAIL_DIR="$W/cp2" TK_FAIL_MODE=nocopy -- --rev B --out "$W/cp2/site"
+check "the store: the same bytes either way" \
+	cmp "$W/cp1/site.tiekartta-parsed" "$W/cp2/site.tiekartta-parsed"
+check "the store: not A's any more" sh -c "! cmp -s '$W/cp2/site.tiekartta-parsed' '$W/storeA'"
+build "the store: copied by hand, its trees verify" 0 "$R" TK_PAGECACHE=verify -- \
+	--rev B --out "$W/cp2/site"
+
 # A real full file system, when this machine lets us mount one: a tmpfs
 # with room for one site and a little more, as --out.
 T=$W/tmpfs

@@ -13,6 +13,8 @@
  *   TK_FAIL_MODE=kill-rename  the build is killed just before the first
  *                             rename under the folder
  *   TK_FAIL_MODE=kill-renamed ... just after it
+ *   TK_FAIL_MODE=nocopy       copy_file_range() into the folder fails with
+ *                             EXDEV (as between file systems), nothing else
  *
  * "The build" is the process and the one it forked or was forked from
  * (tiekartta renders with two processes). The kill comes from a shell's
@@ -137,6 +139,14 @@ spend(size_t n)
 	return 0;
 }
 
+/* Do writes spend the budget? (In write, close and kill modes.) */
+static int
+counting(void)
+{
+	setup();
+	return strncmp(mode, "kill-", 5) != 0 && strcmp(mode, "nocopy") != 0;
+}
+
 static int
 full(void)
 {
@@ -153,8 +163,7 @@ ssize_t
 write(int fd, const void *buf, size_t n)
 {
 	REAL(ssize_t, write, (int, const void *, size_t));
-	setup();
-	if (strncmp(mode, "kill-", 5) != 0 && n > 0 && fd > 2 && fd_under(fd) && spend(n)) {
+	if (counting() && n > 0 && fd > 2 && fd_under(fd) && spend(n)) {
 		if (strcmp(mode, "close") == 0)
 			tripped = 1;
 		else {
@@ -163,6 +172,28 @@ write(int fd, const void *buf, size_t n)
 		}
 	}
 	return real_write(fd, buf, n);
+}
+
+ssize_t
+copy_file_range(int in, off64_t *inoff, int out, off64_t *outoff, size_t n, unsigned flags)
+{
+	REAL(ssize_t, copy_file_range, (int, off64_t *, int, off64_t *, size_t, unsigned));
+	setup();
+	if (fd_under(out)) {
+		if (strcmp(mode, "nocopy") == 0) {
+			errno = EXDEV;
+			return -1;
+		}
+		if (counting() && n > 0 && spend(n)) {
+			if (strcmp(mode, "close") == 0)
+				tripped = 1;
+			else {
+				errno = ENOSPC;
+				return -1;
+			}
+		}
+	}
+	return real_copy_file_range(in, inoff, out, outoff, n, flags);
 }
 
 int
