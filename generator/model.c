@@ -1706,22 +1706,48 @@ tk_model_free(tk_model *m)
 const tk_site *tk_model_site(const tk_model *m) { return &m->site; }
 size_t tk_model_parsed_ahead(const tk_model *m) { return m->parsed_ahead; }
 
-void
-tk_model_records_key(const tk_model *m, int (*keep)(const tk_record *, const void *),
-    const void *arg, char out[41])
+/* A record's line in the text its key hashes. */
+static void
+key_line(tk_buf *b, const tk_record *rec)
 {
-	tk_buf b = TK_BUF_INIT;
+	tk_buf_puts(b, rec->path);
+	tk_buf_putc(b, ' ');
+	tk_buf_puts(b, rec->oid);
+	tk_buf_putc(b, '\n');
+}
+
+static long
+all_one(const tk_record *rec, const void *arg)
+{
+	(void)rec;
+	(void)arg;
+	return 0;
+}
+
+void
+tk_model_records_key(const tk_model *m, char out[41])
+{
+	tk_model_records_keys(m, all_one, NULL, 1, (char (*)[41])out);
+}
+
+void
+tk_model_records_keys(const tk_model *m, long (*group)(const tk_record *, const void *),
+    const void *arg, size_t n, char (*out)[41])
+{
+	tk_buf *b = xcalloc(n + 1, sizeof(*b));
 	size_t i;
 
-	for (i = 0; i < m->nrecords; i++)
-		if (keep == NULL || keep(m->records[i], arg)) {
-			tk_buf_puts(&b, m->records[i]->path);
-			tk_buf_putc(&b, ' ');
-			tk_buf_puts(&b, m->records[i]->oid);
-			tk_buf_putc(&b, '\n');
-		}
-	tk_source_hash(out, b.data ? b.data : "", b.len);
-	tk_buf_free(&b);
+	for (i = 0; i < m->nrecords; i++) {
+		long g = group(m->records[i], arg);
+
+		if (g >= 0 && (size_t)g < n)
+			key_line(&b[g], m->records[i]);
+	}
+	for (i = 0; i < n; i++) {
+		tk_source_hash(out[i], b[i].data ? b[i].data : "", b[i].len);
+		tk_buf_free(&b[i]);
+	}
+	free(b);
 }
 size_t tk_model_ngroups(const tk_model *m) { return m->ngroups; }
 const tk_group *tk_model_group(const tk_model *m, size_t i) { return m->groups[i]; }

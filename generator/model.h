@@ -226,11 +226,13 @@ int tk_parse_cache_has(void *cache, const char *oid);
  * cache may be NULL. The caller frees *out with tk_model_free. */
 int tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d);
 void tk_model_free(tk_model *m);
-/* A hash of the records for which keep(rec, arg) is true (every record
- * when keep is NULL), by path and blob id: what pages and exports made
+/* A hash of every record, by path and blob id: what pages and exports made
  * from them are keyed by (pagecache.h). out is hex. */
-void tk_model_records_key(const tk_model *m, int (*keep)(const tk_record *, const void *),
-    const void *arg, char out[41]);
+void tk_model_records_key(const tk_model *m, char out[41]);
+/* The same for n groups of records, in one pass: group(rec, arg) is the
+ * index of rec's group, or negative for none; out[g] is group g's key. */
+void tk_model_records_keys(const tk_model *m, long (*group)(const tk_record *, const void *),
+    const void *arg, size_t n, char (*out)[41]);
 /* How many files the load took parsed from a second process (parseahead.h). */
 size_t tk_model_parsed_ahead(const tk_model *m);
 

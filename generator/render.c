@@ -617,7 +617,7 @@ write_exports(const tk_model *m, tk_out *o, memo *mm, tk_diag *d)
 	char records[41];
 	int r;
 
-	tk_model_records_key(m, NULL, NULL, records);
+	tk_model_records_key(m, records);
 	r = write_export(m, o, mm, "data/luvut.json", EXPORT_JSON, records, d);
 	if (r == 0)
 		r = write_export(m, o, mm, "data/luvut.csv", EXPORT_CSV, records, d);

@@ -494,6 +494,7 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 	tk_view *v = xcalloc(1, sizeof(*v));
 	const tk_site *site = tk_model_site(m);
 	size_t i, e, t, s;
+	int first = 0;
 
 	v->m = m;
 	v->strings = strings;
@@ -514,26 +515,27 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 	v->rend = xcalloc(v->nregions + 1, sizeof(*v->rend));
 	for (i = 0; i < v->nrecords; i++) {
 		const tk_record *rec = tk_model_record(m, i);
-		size_t k;
 
 		if (i == 0 || tk_model_record(m, i - 1)->region != rec->region)
 			v->rstart[rec->region->index] = i;
 		v->rend[rec->region->index] = i + 1;
-		for (k = 0; k < v->nperiods && v->periods[k] != rec->period; k++)
-			;
-		if (k == v->nperiods)
-			v->periods[v->nperiods++] = rec->period;
+		if (i == 0 || rec->period < first)
+			first = rec->period;
 		if (rec->period > v->latest)
 			v->latest = rec->period;
 	}
-	/* Ascending periods (few: insertion sort). */
-	for (i = 1; i < v->nperiods; i++)
-		for (s = i; s > 0 && v->periods[s - 1] > v->periods[s]; s--) {
-			int tmp = v->periods[s];
+	/* The periods that have records, ascending: marked over their span (a
+	 * few hundred months), not looked up record by record. */
+	if (v->nrecords) {
+		char *has = xcalloc((size_t)(v->latest - first) + 1, 1);
 
-			v->periods[s] = v->periods[s - 1];
-			v->periods[s - 1] = tmp;
-		}
+		for (i = 0; i < v->nrecords; i++)
+			has[tk_model_record(m, i)->period - first] = 1;
+		for (s = 0; s <= (size_t)(v->latest - first); s++)
+			if (has[s])
+				v->periods[v->nperiods++] = first + (int)s;
+		free(has);
+	}
 	if (tk_model_nversions(m))
 		v->current = tk_model_version(m, tk_model_nversions(m) - 1);
 	/* Listed once: every page has the navigation, and a site may have
@@ -1989,16 +1991,35 @@ build_build(tk_view *v, const page *p)
 
 /* ---- what a page is made from ---- */
 
-static int
-of_period(const tk_record *rec, const void *arg)
+/* The index of rec's period among the view's (ascending). */
+static long
+period_of(const tk_record *rec, const void *arg)
 {
-	return rec->period == *(const int *)arg;
+	const tk_view *v = arg;
+	size_t lo = 0, hi = v->nperiods;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v->periods[mid] < rec->period)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->nperiods && v->periods[lo] == rec->period ? (long)lo : -1;
 }
 
-static int
-of_version(const tk_record *rec, const void *arg)
+/* The index of rec's roadmap version among the model's. */
+static long
+version_of(const tk_record *rec, const void *arg)
 {
-	return rec->version == arg;
+	const tk_model *m = arg;
+	size_t i;
+
+	for (i = 0; i < tk_model_nversions(m); i++)
+		if (tk_model_version(m, i) == rec->version)
+			return (long)i;
+	return -1;
 }
 
 static void
@@ -2008,14 +2029,12 @@ prepare_keys(tk_view *v)
 
 	if (v->key_period)
 		return;
-	tk_model_records_key(v->m, NULL, NULL, v->key_all);
+	tk_model_records_key(v->m, v->key_all);
+	/* In one pass each: at 100x, 170 periods by 39 000 records. */
 	v->key_period = xcalloc(v->nperiods + 1, sizeof(*v->key_period));
-	for (i = 0; i < v->nperiods; i++)
-		tk_model_records_key(v->m, of_period, &v->periods[i], v->key_period[i]);
+	tk_model_records_keys(v->m, period_of, v, v->nperiods, v->key_period);
 	v->key_version = xcalloc(n + 1, sizeof(*v->key_version));
-	for (i = 0; i < n; i++)
-		tk_model_records_key(v->m, of_version, tk_model_version(v->m, i),
-		    v->key_version[i]);
+	tk_model_records_keys(v->m, version_of, v->m, n, v->key_version);
 	{
 		tk_buf b = TK_BUF_INIT;
 
