@@ -174,6 +174,22 @@ write(int fd, const void *buf, size_t n)
 	return real_write(fd, buf, n);
 }
 
+/* The parsed-file store writes at offsets (pwrite): the same budget. */
+ssize_t
+pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	REAL(ssize_t, pwrite, (int, const void *, size_t, off_t));
+	if (counting() && n > 0 && fd > 2 && fd_under(fd) && spend(n)) {
+		if (strcmp(mode, "close") == 0)
+			tripped = 1;
+		else {
+			errno = ENOSPC;
+			return -1;
+		}
+	}
+	return real_pwrite(fd, buf, n, off);
+}
+
 ssize_t
 copy_file_range(int in, off64_t *inoff, int out, off64_t *outoff, size_t n, unsigned flags)
 {
