@@ -4,6 +4,7 @@
  * hostile file is refused before it costs memory. */
 #include "yaml.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -27,10 +28,22 @@ typedef struct anchor {
 	struct anchor *next;
 } anchor;
 
+/* A parsed document's nodes and strings, carved from chunks freed
+ * together: a record has a thousand nodes, and 100x has 39 000 records,
+ * where malloc and free were a quarter of the build. */
+typedef struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+} chunk;
+
+enum { CHUNK = 32 * 1024 };
+
 struct tk_ydoc {
 	char *path;
 	node *root;
 	node *allocs;
+	chunk *chunks;
 	anchor *anchors;
 	void *block;            /* a restored document's nodes, kids and strings */
 	size_t nblock;          /* its nodes */
@@ -38,10 +51,41 @@ struct tk_ydoc {
 
 enum { DEFAULT_MAX_BYTES = 4 << 20, DEFAULT_MAX_DEPTH = 64, DEFAULT_MAX_NODES = 1000000 };
 
+static void *
+doc_alloc(tk_ydoc *doc, size_t n)
+{
+	chunk *c = doc->chunks;
+	void *p;
+
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > CHUNK ? n : CHUNK;
+
+		c = xmalloc(sizeof(*c) + cap);
+		c->used = 0;
+		c->cap = cap;
+		c->next = doc->chunks;
+		doc->chunks = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+static char *
+doc_strndup(tk_ydoc *doc, const char *s, size_t n)
+{
+	char *p = doc_alloc(doc, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
 static node *
 node_new(tk_ydoc *doc, tk_yaml_kind kind, const yaml_mark_t *m)
 {
-	node *n = xcalloc(1, sizeof(*n));
+	node *n = memset(doc_alloc(doc, sizeof(node)), 0, sizeof(node));
 
 	n->pub.kind = kind;
 	n->pub.line = (int)m->line + 1;
@@ -70,17 +114,17 @@ node_add(node *parent, node *kid)
 void
 tk_yaml_free(tk_ydoc *doc)
 {
-	node *n, *next;
+	node *n;
 	anchor *a, *an;
+	chunk *c, *cn;
 
 	if (doc == NULL)
 		return;
-	for (n = doc->allocs; n; n = next) {
-		next = n->next_alloc;
+	for (n = doc->allocs; n; n = n->next_alloc)
 		free(n->pub.kids);
-		free((char *)n->pub.str);
-		free((char *)n->pub.tag);
-		free(n);
+	for (c = doc->chunks; c; c = cn) {
+		cn = c->next;
+		free(c);
 	}
 	for (a = doc->anchors; a; a = an) {
 		an = a->next;
@@ -290,11 +334,13 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 				goto out;
 			}
 			n = node_new(doc, TK_YAML_SCALAR, &ev.start_mark);
-			n->pub.str = xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+			n->pub.str = doc_strndup(doc, (const char *)ev.data.scalar.value,
+			    ev.data.scalar.length);
 			n->pub.len = ev.data.scalar.length;
 			n->pub.quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
 			if (ev.data.scalar.tag)
-				n->pub.tag = xstrdup((const char *)ev.data.scalar.tag);
+				n->pub.tag = doc_strndup(doc, (const char *)ev.data.scalar.tag,
+				    strlen((const char *)ev.data.scalar.tag));
 			anch = (const char *)ev.data.scalar.anchor;
 			break;
 		case YAML_SEQUENCE_START_EVENT:
