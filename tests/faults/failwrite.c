@@ -159,19 +159,26 @@ full(void)
 	if (real_##name == NULL) \
 		*(void **)&real_##name = dlsym(RTLD_NEXT, #name)
 
+/* Should writing n bytes to fd fail now (errno set)? In close mode the
+ * write goes through and the close fails. */
+static int
+refused(int fd, size_t n)
+{
+	if (!counting() || n == 0 || fd <= 2 || !fd_under(fd) || !spend(n))
+		return 0;
+	if (strcmp(mode, "close") == 0) {
+		tripped = 1;
+		return 0;
+	}
+	errno = ENOSPC;
+	return 1;
+}
+
 ssize_t
 write(int fd, const void *buf, size_t n)
 {
 	REAL(ssize_t, write, (int, const void *, size_t));
-	if (counting() && n > 0 && fd > 2 && fd_under(fd) && spend(n)) {
-		if (strcmp(mode, "close") == 0)
-			tripped = 1;
-		else {
-			errno = ENOSPC;
-			return -1;
-		}
-	}
-	return real_write(fd, buf, n);
+	return refused(fd, n) ? -1 : real_write(fd, buf, n);
 }
 
 /* The parsed-file store writes at offsets (pwrite): the same budget. */
@@ -179,15 +186,7 @@ ssize_t
 pwrite(int fd, const void *buf, size_t n, off_t off)
 {
 	REAL(ssize_t, pwrite, (int, const void *, size_t, off_t));
-	if (counting() && n > 0 && fd > 2 && fd_under(fd) && spend(n)) {
-		if (strcmp(mode, "close") == 0)
-			tripped = 1;
-		else {
-			errno = ENOSPC;
-			return -1;
-		}
-	}
-	return real_pwrite(fd, buf, n, off);
+	return refused(fd, n) ? -1 : real_pwrite(fd, buf, n, off);
 }
 
 ssize_t
@@ -195,21 +194,11 @@ copy_file_range(int in, off64_t *inoff, int out, off64_t *outoff, size_t n, unsi
 {
 	REAL(ssize_t, copy_file_range, (int, off64_t *, int, off64_t *, size_t, unsigned));
 	setup();
-	if (fd_under(out)) {
-		if (strcmp(mode, "nocopy") == 0) {
-			errno = EXDEV;
-			return -1;
-		}
-		if (counting() && n > 0 && spend(n)) {
-			if (strcmp(mode, "close") == 0)
-				tripped = 1;
-			else {
-				errno = ENOSPC;
-				return -1;
-			}
-		}
+	if (strcmp(mode, "nocopy") == 0 && fd_under(out)) {
+		errno = EXDEV;
+		return -1;
 	}
-	return real_copy_file_range(in, inoff, out, outoff, n, flags);
+	return refused(out, n) ? -1 : real_copy_file_range(in, inoff, out, outoff, n, flags);
 }
 
 int
