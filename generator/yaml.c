@@ -631,7 +631,9 @@ tk_yaml_restore(tk_ydoc **out, const char *path, const void *data, size_t len)
 			if (nodes[c].height + 1 > n->height)
 				n->height = nodes[c].height + 1;
 		}
-		if (n->height > DEFAULT_MAX_DEPTH || n->weight > DEFAULT_MAX_NODES)
+		/* The loader allows 64 levels of collections; their scalars
+		 * make a 65th level of height. */
+		if (n->height > DEFAULT_MAX_DEPTH + 1 || n->weight > DEFAULT_MAX_NODES)
 			goto bad;
 	}
 	if (p != end || k != nk || b != nb)

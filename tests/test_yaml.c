@@ -279,6 +279,12 @@ test_saved(void)
 	check_saved("saved: an empty document", "", 0);
 	check_saved("saved: a scalar document", "just text\n", 10);
 	n = check_saved_dir("content");
+	/* Found by fuzzing: the loader allows 64 levels of collections, and
+	 * restoring refused the 65th level of height that their scalars make. */
+	for (i = 0; i < 64; i++)
+		tk_buf_printf(&a, "%*sk%zu:%s\n", (int)(2 * i), "", i, i == 63 ? " x" : "");
+	check_saved("saved: 64 levels of maps, a scalar at the bottom", a.data, a.len);
+	tk_buf_reset(&a);
 	tk_check("saved: every bundled content file was tried", n > 400, NULL);
 
 	msg = load(&doc, shared, strlen(shared), NULL, &rc);
