@@ -83,13 +83,13 @@ doc_strndup(tk_ydoc *doc, const char *s, size_t n)
 }
 
 static node *
-node_new(tk_ydoc *doc, tk_yaml_kind kind, const yaml_mark_t *m)
+node_new(tk_ydoc *doc, tk_yaml_kind kind, int line, int col)
 {
 	node *n = memset(doc_alloc(doc, sizeof(node)), 0, sizeof(node));
 
 	n->pub.kind = kind;
-	n->pub.line = (int)m->line + 1;
-	n->pub.col = (int)m->column + 1;
+	n->pub.line = line;
+	n->pub.col = col;
 	n->weight = 1;
 	n->height = 1;
 	n->next_alloc = doc->allocs;
@@ -111,15 +111,14 @@ node_add(node *parent, node *kid)
 		parent->height = kid->height + 1;
 }
 
-void
-tk_yaml_free(tk_ydoc *doc)
+/* Frees doc's tree and leaves it empty, with its path. */
+static void
+doc_clear(tk_ydoc *doc)
 {
 	node *n;
 	anchor *a, *an;
 	chunk *c, *cn;
 
-	if (doc == NULL)
-		return;
 	for (n = doc->allocs; n; n = n->next_alloc)
 		free(n->pub.kids);
 	for (c = doc->chunks; c; c = cn) {
@@ -132,6 +131,20 @@ tk_yaml_free(tk_ydoc *doc)
 		free(a);
 	}
 	free(doc->block);
+	doc->root = NULL;
+	doc->allocs = NULL;
+	doc->chunks = NULL;
+	doc->anchors = NULL;
+	doc->block = NULL;
+	doc->nblock = 0;
+}
+
+void
+tk_yaml_free(tk_ydoc *doc)
+{
+	if (doc == NULL)
+		return;
+	doc_clear(doc);
 	free(doc->path);
 	free(doc);
 }
@@ -154,26 +167,42 @@ cmp_key(const void *a, const void *b)
 	return x->col - y->col;
 }
 
-/* Sorting keys finds duplicates in n log n even in a huge map. */
+static int
+same_key(const tk_ynode *a, const tk_ynode *b)
+{
+	return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
+}
+
+/* Sorting keys finds duplicates in n log n even in a huge map; a small
+ * one (most flow maps) is compared pair by pair. Reports the later key of
+ * the first duplicate pair in key order when d is given; gives negative
+ * when there is one. */
 static int
 check_dup_keys(const tk_ynode *map, const char *path, tk_diag *d)
 {
 	const tk_ynode **keys;
-	size_t i, nk = map->n / 2;
+	size_t i, j, nk = map->n / 2;
 	int rc = 0;
 
 	if (nk < 2)
 		return 0;
+	if (d == NULL && nk <= 8) {
+		for (i = 0; i < nk; i++)
+			for (j = i + 1; j < nk; j++)
+				if (same_key(map->kids[2 * i], map->kids[2 * j]))
+					return -1;
+		return 0;
+	}
 	keys = xmalloc(nk * sizeof(*keys));
 	for (i = 0; i < nk; i++)
 		keys[i] = map->kids[2 * i];
 	qsort(keys, nk, sizeof(*keys), cmp_key);
 	for (i = 1; i < nk; i++) {
-		if (keys[i]->len == keys[i - 1]->len &&
-		    memcmp(keys[i]->str, keys[i - 1]->str, keys[i]->len) == 0) {
-			tk_diag_error(d, path, keys[i]->line, keys[i]->col,
-			    "duplicate key '%s' (first at line %d); remove one of them",
-			    keys[i]->str, keys[i - 1]->line);
+		if (same_key(keys[i], keys[i - 1])) {
+			if (d)
+				tk_diag_error(d, path, keys[i]->line, keys[i]->col,
+				    "duplicate key '%s' (first at line %d); remove one of them",
+				    keys[i]->str, keys[i - 1]->line);
 			rc = -1;
 			break;
 		}
@@ -224,6 +253,362 @@ syntax_error(yaml_parser_t *p, const char *path, const char *buf, size_t len, tk
 		    p->context ? " " : "", p->context ? p->context : "");
 }
 
+/* ---- the quick reader ----
+ *
+ * Status records are most of a site's YAML (39 000 files at 100x scale),
+ * and they use a small part of the language: block maps and lists,
+ * one-line flow maps, plain scalars, double-quoted ones without escapes,
+ * comments. libyaml was a quarter of such a build. This reader builds the
+ * same tree as the libyaml path for that part, positions included, at a
+ * fraction of the cost. At anything else (a tab, an anchor, a tag, a block
+ * scalar, a value that goes on to the next line, an empty value, an
+ * error) it gives up and the file is read again by libyaml, which also
+ * words every message: the quick reader never reports anything. The tests
+ * and the fuzz harness hold the two readers to the same tree. */
+
+typedef struct {
+	tk_ydoc *doc;
+	const char *p, *end;
+	const char *bol;        /* start of p's line */
+	int line;               /* p's line, 1-based */
+	int indent;             /* after quick_skip: the line's indent; -1 at the end */
+	size_t total, max_nodes;
+	int max_depth;
+} quick;
+
+/* Characters that start something other than a plain scalar. */
+static const char indicators[] = "-?:,[]{}#&*!|>'\"%@`";
+
+/* Bytes the reader stays away from: control characters but the line
+ * feed (tabs and carriage returns too), DEL, C1 controls (U+0085 is a
+ * line break to YAML), U+2028 and U+2029 (breaks to libyaml), U+FEFF
+ * (skipped at a line's start) and U+FFFE/F. The text is valid UTF-8. */
+static int
+quick_bytes_ok(const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned c = s[i];
+
+		if ((c >= 0x20 && c < 0x7f) || c == '\n')
+			continue;
+		if (c < 0x80 ||
+		    (c == 0xc2 && s[i + 1] < 0xa0) ||
+		    (c == 0xe2 && s[i + 1] == 0x80 && (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) ||
+		    (c == 0xef && ((s[i + 1] == 0xbb && s[i + 2] == 0xbf) ||
+		    (s[i + 1] == 0xbf && s[i + 2] >= 0xbe))))
+			return 0;
+	}
+	return 1;
+}
+
+/* Is s the end of the text, a space or a line feed? */
+static int
+blankz(const quick *q, const char *s)
+{
+	return s == q->end || *s == ' ' || *s == '\n';
+}
+
+static void
+skip_spaces(quick *q)
+{
+	while (q->p < q->end && *q->p == ' ')
+		q->p++;
+}
+
+/* Columns count characters, as libyaml's do. */
+static int
+quick_col(const quick *q, const char *at)
+{
+	const char *s;
+	int col = 1;
+
+	for (s = q->bol; s < at; s++)
+		col += ((unsigned char)*s & 0xc0) != 0x80;
+	return col;
+}
+
+/* From the start of a line to the first character of the next line that
+ * holds more than spaces and a comment; sets indent (-1 at the end).
+ * Negative at a document marker or a directive. */
+static int
+quick_skip(quick *q)
+{
+	for (;;) {
+		const char *t = q->p;
+
+		q->bol = q->p;
+		while (t < q->end && *t == ' ')
+			t++;
+		if (t < q->end && (*t == '\n' || *t == '#'))
+			t = memchr(t, '\n', (size_t)(q->end - t));
+		if (t == NULL || t == q->end) {
+			q->p = q->end;
+			q->indent = -1;
+			return 0;
+		}
+		if (*t == '\n') {
+			q->p = t + 1;
+			q->line++;
+			continue;
+		}
+		if (t == q->bol && (*t == '%' || (q->end - t >= 3 &&
+		    (memcmp(t, "---", 3) == 0 || memcmp(t, "...", 3) == 0))))
+			return -1;
+		q->indent = (int)(t - q->bol);
+		q->p = t;
+		return 0;
+	}
+}
+
+/* After a value: spaces, perhaps a comment, the end of the line; then on
+ * to the next content line. Negative at anything else. */
+static int
+quick_eol(quick *q)
+{
+	const char *s = q->p;
+
+	skip_spaces(q);
+	if (q->p < q->end && *q->p == '#') {
+		if (q->p == s)
+			return -1;      /* "x"#: no space before the comment */
+		q->p = memchr(q->p, '\n', (size_t)(q->end - q->p));
+		if (q->p == NULL)
+			q->p = q->end;
+	}
+	if (q->p < q->end) {
+		if (*q->p != '\n')
+			return -1;
+		q->p++;
+		q->line++;
+	}
+	return quick_skip(q);
+}
+
+static node *
+quick_scalar(quick *q, const char *at, const char *s, const char *e, int quoted)
+{
+	node *n;
+
+	if (++q->total > q->max_nodes)
+		return NULL;
+	n = node_new(q->doc, TK_YAML_SCALAR, q->line, quick_col(q, at));
+	n->pub.str = doc_strndup(q->doc, s, (size_t)(e - s));
+	n->pub.len = (size_t)(e - s);
+	n->pub.quoted = quoted;
+	return n;
+}
+
+static node *
+quick_collection(quick *q, tk_yaml_kind kind, int depth)
+{
+	if (depth + 1 > q->max_depth || ++q->total > q->max_nodes)
+		return NULL;
+	return node_new(q->doc, kind, q->line, quick_col(q, q->p));
+}
+
+/* "text" on one line, without escapes. */
+static node *
+quick_dquoted(quick *q)
+{
+	const char *s = q->p + 1, *e;
+	node *n;
+
+	for (e = s; e < q->end && *e != '"'; e++)
+		if (*e == '\\' || *e == '\n')
+			return NULL;
+	if (e == q->end || (n = quick_scalar(q, q->p, s, e, 1)) == NULL)
+		return NULL;
+	q->p = e + 1;
+	return n;
+}
+
+/* A plain scalar in a block: to the end of the line or a comment. */
+static node *
+quick_plain(quick *q)
+{
+	const char *s = q->p, *e, *t;
+
+	for (e = s; e < q->end && *e != '\n'; e++) {
+		if (*e == ':' && blankz(q, e + 1))
+			return NULL;    /* a map inside a value, or an error */
+		if (*e == '#' && e[-1] == ' ')
+			break;
+	}
+	for (t = e; t[-1] == ' '; t--)
+		;
+	q->p = t;
+	return quick_scalar(q, s, s, t, 0);
+}
+
+/* {key: value, …} on one line; keys plain, values plain, quoted or maps. */
+static node *
+quick_flow_map(quick *q, int depth)
+{
+	node *m = quick_collection(q, TK_YAML_MAP, depth), *k, *v;
+	const char *s, *e, *t;
+
+	if (m == NULL)
+		return NULL;
+	q->p++;
+	skip_spaces(q);
+	if (q->p < q->end && *q->p == '}') {
+		q->p++;
+		return m;
+	}
+	for (;;) {
+		s = q->p;
+		if (s == q->end || strchr(indicators, *s))
+			return NULL;
+		for (e = s; e < q->end && *e != ':'; e++)
+			if (strchr(",[]{}#\"' \n", *e))
+				return NULL;
+		if (q->end - e < 2 || e[1] != ' ' || (k = quick_scalar(q, s, s, e, 0)) == NULL)
+			return NULL;
+		q->p = e + 2;
+		skip_spaces(q);
+		if (q->p == q->end)
+			return NULL;
+		if (*q->p == '{')
+			v = quick_flow_map(q, depth + 1);
+		else if (*q->p == '"')
+			v = quick_dquoted(q);
+		else if (strchr(indicators, *q->p))
+			return NULL;
+		else {
+			s = q->p;
+			for (e = s; e < q->end && *e != ',' && *e != '}'; e++)
+				if (strchr("[]{#:\"'\n", *e))
+					return NULL;
+			for (t = e; t[-1] == ' '; t--)
+				;
+			v = quick_scalar(q, s, s, t, 0);
+			q->p = e;
+		}
+		if (v == NULL)
+			return NULL;
+		node_add(m, k);
+		node_add(m, v);
+		skip_spaces(q);
+		if (q->p == q->end)
+			return NULL;
+		if (*q->p == '}')
+			break;
+		if (*q->p != ',')
+			return NULL;
+		q->p++;
+		skip_spaces(q);
+	}
+	q->p++;
+	return check_dup_keys(&m->pub, NULL, NULL) < 0 ? NULL : m;
+}
+
+/* A value that starts on the key's or the dash's line. */
+static node *
+quick_inline(quick *q, int depth)
+{
+	if (*q->p == '{')
+		return quick_flow_map(q, depth);
+	if (*q->p == '"')
+		return quick_dquoted(q);
+	if (strchr(indicators, *q->p))
+		return NULL;
+	return quick_plain(q);
+}
+
+static node *quick_block(quick *q, int depth);
+
+/* "- item" lines at one indent; each item on its dash's line. */
+static node *
+quick_seq(quick *q, int depth)
+{
+	int indent = q->indent;
+	node *seq = quick_collection(q, TK_YAML_SEQ, depth), *v;
+
+	if (seq == NULL)
+		return NULL;
+	do {
+		q->p++;
+		skip_spaces(q);
+		if (q->p == q->end || *q->p == '\n' || *q->p == '#')
+			return NULL;
+		if ((v = quick_inline(q, depth + 1)) == NULL || quick_eol(q) < 0)
+			return NULL;
+		node_add(seq, v);
+	} while (q->indent == indent && *q->p == '-' && blankz(q, q->p + 1));
+	return q->indent > indent ? NULL : seq;
+}
+
+/* "key: value" lines at one indent; a value on the key's line, or a map
+ * or a list on the lines below (a list may stand at the key's indent). */
+static node *
+quick_map(quick *q, int depth)
+{
+	int indent = q->indent;
+	node *m = quick_collection(q, TK_YAML_MAP, depth), *k, *v;
+	const char *s, *e;
+
+	if (m == NULL)
+		return NULL;
+	do {
+		s = q->p;
+		if (strchr(indicators, *s))
+			return NULL;
+		for (e = s; e < q->end && *e != '\n' && !(*e == ':' && blankz(q, e + 1)); e++)
+			if (*e == '#' && e[-1] == ' ')
+				return NULL;
+		/* libyaml takes a key of at most 1024 characters. */
+		if (e == q->end || *e != ':' || e[-1] == ' ' || e - s > 1000 ||
+		    (k = quick_scalar(q, s, s, e, 0)) == NULL)
+			return NULL;
+		q->p = e + 1;
+		skip_spaces(q);
+		if (q->p == q->end || *q->p == '\n' || *q->p == '#') {
+			q->p = e + 1;   /* so a comment is seen after its space */
+			if (quick_eol(q) < 0)
+				return NULL;
+			if (q->indent > indent)
+				v = quick_block(q, depth + 1);
+			else if (q->indent == indent && *q->p == '-' && blankz(q, q->p + 1))
+				v = quick_seq(q, depth + 1);
+			else
+				return NULL;    /* an empty value */
+		} else if ((v = quick_inline(q, depth + 1)) == NULL || quick_eol(q) < 0)
+			return NULL;
+		if (v == NULL)
+			return NULL;
+		node_add(m, k);
+		node_add(m, v);
+	} while (q->indent == indent);
+	if (q->indent > indent || check_dup_keys(&m->pub, NULL, NULL) < 0)
+		return NULL;
+	return m;
+}
+
+static node *
+quick_block(quick *q, int depth)
+{
+	if (*q->p == '-' && blankz(q, q->p + 1))
+		return quick_seq(q, depth);
+	return quick_map(q, depth);
+}
+
+/* 0 with doc's tree when buf[0..len) is in the reader's part of YAML;
+ * 1 when it is not (doc may hold a part of a tree: clear it). */
+static int
+quick_load(tk_ydoc *doc, const char *buf, size_t len, size_t max_nodes, int max_depth)
+{
+	quick q = { doc, buf, buf + len, buf, 1, 0, 0, max_nodes, max_depth };
+
+	if (!quick_bytes_ok((const unsigned char *)buf, len) || quick_skip(&q) < 0)
+		return 1;
+	if (q.indent < 0)
+		return 0;       /* comments only: no document, as libyaml has it */
+	doc->root = quick_block(&q, 0);
+	return doc->root && q.indent < 0 ? 0 : 1;
+}
+
 int
 tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
     const tk_yaml_limits *lim, tk_diag *d)
@@ -272,6 +657,17 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 
 	doc = xcalloc(1, sizeof(*doc));
 	doc->path = xstrdup(path);
+	if (lim == NULL || lim->reader != TK_YAML_LIBYAML_ONLY) {
+		if (quick_load(doc, buf, len, max_nodes, max_depth) == 0) {
+			*out = doc;
+			return 0;
+		}
+		doc_clear(doc);
+		if (lim && lim->reader == TK_YAML_QUICK_ONLY) {
+			rc = 1;
+			goto out;
+		}
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		tk_diag_error(d, path, 0, 0, "cannot initialise the YAML parser");
 		goto out;
@@ -333,7 +729,8 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 				    "like \\0) in a value; remove it");
 				goto out;
 			}
-			n = node_new(doc, TK_YAML_SCALAR, &ev.start_mark);
+			n = node_new(doc, TK_YAML_SCALAR, (int)ev.start_mark.line + 1,
+			    (int)ev.start_mark.column + 1);
 			n->pub.str = doc_strndup(doc, (const char *)ev.data.scalar.value,
 			    ev.data.scalar.length);
 			n->pub.len = ev.data.scalar.length;
@@ -346,7 +743,8 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
 			n = node_new(doc, ev.type == YAML_SEQUENCE_START_EVENT ?
-			    TK_YAML_SEQ : TK_YAML_MAP, &ev.start_mark);
+			    TK_YAML_SEQ : TK_YAML_MAP, (int)ev.start_mark.line + 1,
+			    (int)ev.start_mark.column + 1);
 			anch = (const char *)(ev.type == YAML_SEQUENCE_START_EVENT ?
 			    ev.data.sequence_start.anchor : ev.data.mapping_start.anchor);
 			if ((int)depth + 1 > max_depth) {

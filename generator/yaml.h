@@ -31,17 +31,25 @@ struct tk_ynode {
 
 typedef struct tk_ydoc tk_ydoc;
 
+/* Which reader: the quick one where it can, libyaml elsewhere (the
+ * default); for tests, one of the two alone. */
+enum { TK_YAML_EITHER, TK_YAML_LIBYAML_ONLY, TK_YAML_QUICK_ONLY };
+
 /* Limits that protect the loader; zero fields take the defaults below. */
 typedef struct {
 	size_t max_bytes;       /* default 4 MiB */
 	int max_depth;          /* default 64 */
 	size_t max_nodes;       /* default 1 000 000, counting alias expansions */
+	int reader;             /* TK_YAML_EITHER (0), or one reader alone */
 } tk_yaml_limits;
 
 /* Parses buf[0..len) (a BOM and CRLF are accepted) as one YAML document.
  * An empty document yields a NULL root. On error reports
  * "path:line:col: error: …" through d and returns negative; *out is NULL.
- * On success the caller frees *out with tk_yaml_free. */
+ * On success the caller frees *out with tk_yaml_free. Plain status-like
+ * files are read without libyaml (the same tree, faster); with
+ * TK_YAML_QUICK_ONLY, a file outside that reader's part of YAML gives 1,
+ * nothing reported. */
 int tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
     const tk_yaml_limits *lim, tk_diag *d);
 void tk_yaml_free(tk_ydoc *doc);

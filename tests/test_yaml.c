@@ -131,7 +131,7 @@ test_aliases(void)
 static void
 test_refusals(void)
 {
-	tk_yaml_limits small = { 16, 0, 0 }, shallow = { 0, 3, 0 };
+	tk_yaml_limits small = { 16, 0, 0, 0 }, shallow = { 0, 3, 0, 0 };
 	tk_buf deep = TK_BUF_INIT;
 	int i;
 
@@ -227,9 +227,9 @@ check_saved(const char *name, const char *src, size_t len)
 	free(msg);
 }
 
-/* Every .yaml file under dir, saved and restored. */
+/* Calls fn on every .yaml file under dir, in readdir order; the count. */
 static size_t
-check_saved_dir(const char *dir)
+walk_yaml(const char *dir, void (*fn)(const char *path, const char *buf, size_t len))
 {
 	DIR *dp = opendir(dir);
 	struct dirent *e;
@@ -246,14 +246,11 @@ check_saved_dir(const char *dir)
 			continue;
 		path = xasprintf("%s/%s", dir, e->d_name);
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			n += check_saved_dir(path);
+			n += walk_yaml(path, fn);
 		else if (strlen(e->d_name) > 5 &&
 		    strcmp(e->d_name + strlen(e->d_name) - 5, ".yaml") == 0 &&
 		    tk_read_file(&buf, &len, path) == 0) {
-			char *name = xasprintf("saved and restored: %s", path);
-
-			check_saved(name, buf, len);
-			free(name);
+			fn(path, buf, len);
 			free(buf);
 			n++;
 		}
@@ -261,6 +258,15 @@ check_saved_dir(const char *dir)
 	}
 	closedir(dp);
 	return n;
+}
+
+static void
+check_saved_file(const char *path, const char *buf, size_t len)
+{
+	char *name = xasprintf("saved and restored: %s", path);
+
+	check_saved(name, buf, len);
+	free(name);
 }
 
 static void
@@ -278,7 +284,7 @@ test_saved(void)
 	check_saved("saved: tags, blocks, non-ASCII", odd, strlen(odd));
 	check_saved("saved: an empty document", "", 0);
 	check_saved("saved: a scalar document", "just text\n", 10);
-	n = check_saved_dir("content");
+	n = walk_yaml("content", check_saved_file);
 	/* Found by fuzzing: the loader allows 64 levels of collections, and
 	 * restoring refused the 65th level of height that their scalars make. */
 	for (i = 0; i < 64; i++)
@@ -325,6 +331,206 @@ test_saved(void)
 	free(msg);
 }
 
+/* ---- the quick reader against libyaml ---- */
+
+static size_t agreed, taken, disagreed;
+
+/* Reads src with each reader alone. When the quick one takes it, libyaml
+ * must give the same tree; when it leaves it, it must say nothing; a
+ * refusal before either reader must be the same message. Gives 1 when
+ * the quick reader took src, 0 when not, -1 when they disagree. */
+static int
+readers(const char *src, size_t len, size_t max_nodes, int max_depth, char **why)
+{
+	tk_yaml_limits lq = { 0, max_depth, max_nodes, TK_YAML_QUICK_ONLY };
+	tk_yaml_limits ll = { 0, max_depth, max_nodes, TK_YAML_LIBYAML_ONLY };
+	tk_ydoc *a = NULL, *b = NULL;
+	int rq, rl, res;
+	char *mq = load(&a, src, len, &lq, &rq), *ml = load(&b, src, len, &ll, &rl);
+
+	if (rq == 0)
+		res = rl == 0 && *mq == '\0' && same_tree(tk_yaml_root(a), tk_yaml_root(b)) ? 1 : -1;
+	else if (rq == 1)
+		res = a == NULL && *mq == '\0' ? 0 : -1;
+	else
+		res = rl < 0 && strcmp(mq, ml) == 0 ? 0 : -1;
+	if (res < 0 && why)
+		*why = xasprintf("quick reader: %d %s\nlibyaml: %d %s\ninput:\n%.*s", rq, mq,
+		    rl, ml, (int)len, src);
+	if (res < 0)
+		disagreed++;
+	else {
+		agreed++;
+		taken += (size_t)res;
+	}
+	tk_yaml_free(a);
+	tk_yaml_free(b);
+	free(mq);
+	free(ml);
+	return res;
+}
+
+static void
+expect_quick(const char *name, const char *src, int want)
+{
+	char *why = NULL;
+	int got = readers(src, strlen(src), 0, 0, &why);
+
+	tk_check(name, got == want, why ? why : want ? "left to libyaml" :
+	    "taken by the quick reader");
+	free(why);
+}
+
+static size_t files_taken, status_files, status_taken;
+static char *first_left;
+
+static void
+quick_file(const char *path, const char *buf, size_t len)
+{
+	char *why = NULL;
+	int got = readers(buf, len, 0, 0, &why);
+
+	if (got < 0) {
+		char *name = xasprintf("readers agree: %s", path);
+
+		tk_check(name, 0, why);
+		free(name);
+	}
+	files_taken += got == 1;
+	if (strncmp(path, "content/status/", 15) == 0) {
+		status_files++;
+		status_taken += got == 1;
+		if (got != 1 && first_left == NULL)
+			first_left = xstrdup(path);
+	}
+	free(why);
+}
+
+/* Each byte of src deleted, and each of a set of troublesome characters
+ * put before it, under the default limits and tight ones. */
+static void
+mutate(const char *name, const char *src)
+{
+	static const char *ins[] = { " ", "\n", ":", "#", "-", "{", "}", ",", "\"", "'",
+	    "x", "\\", "&", "*", "!", "|", "[", "]", "?", "\t", "\r", "  ", ": ", "- ",
+	    " #", "\xc2\x85", "\xc3\xa4", "---\n", "%", "@", "~", ">" };
+	size_t i, k, len = strlen(src), before = disagreed, tries = 0, took = taken;
+	tk_buf b = TK_BUF_INIT;
+	char *why = NULL, *label;
+
+	for (i = 0; i <= len; i++) {
+		for (k = 0; k <= sizeof(ins) / sizeof(ins[0]); k++) {
+			tk_buf_reset(&b);
+			tk_buf_put(&b, src, i);
+			if (k < sizeof(ins) / sizeof(ins[0]))
+				tk_buf_puts(&b, ins[k]);
+			else if (i == len)
+				continue;
+			else
+				i++;    /* deleted */
+			tk_buf_put(&b, src + i, len - i);
+			if (k == sizeof(ins) / sizeof(ins[0]))
+				i--;
+			tries++;
+			if (readers(b.data, b.len, 0, 0, why ? NULL : &why) < 0)
+				continue;
+			readers(b.data, b.len, 12, 3, why ? NULL : &why);
+		}
+	}
+	label = xasprintf("%s: %zu variants, the readers agree on all (%zu taken quickly)",
+	    name, tries, taken - took);
+	tk_check(label, disagreed == before && taken > took, why);
+	free(label);
+	free(why);
+	tk_buf_free(&b);
+}
+
+static void
+test_quick(void)
+{
+	const char *status =
+	    "# a comment\n"
+	    "region: kainuu\n"
+	    "period: 2022-12   # after a value\n"
+	    "states:\n"
+	    "  htt-a-1-1: valmis\n"
+	    "  htt-a-1-2: ei aloitettu\n"
+	    "\n"
+	    "  htt-b-2-12: {state: valmis, note: \"Tehty: kaikki, #1.\"}\n"
+	    "  ict-e-1-3: {state: viivästynyt, note: \"Toimittajan resurssit eivät riitä.\"}\n"
+	    "observations:\n"
+	    "  - {group: htt, theme: aikataulu, text: \"Ajosuunnitelma on laadittu.\"}\n"
+	    "risks:\n"
+	    "- {group: jo, theme: henkilöstö, text: \"Uupuminen uhkaa.\"}\n"
+	    "- plain item\n"
+	    "red_flag: false\n";
+	const char *nested = "a:  # why\n  b:\n    - x\n    - {c: {d: e}, f: \"\"}\n  g: h#i\nj: {}\n";
+	tk_buf deep = TK_BUF_INIT;
+	size_t i, levels;
+
+	expect_quick("quick: a status record", status, 1);
+	expect_quick("quick: nested maps, comments, {}, a # inside a value", nested, 1);
+	expect_quick("quick: a list at the root", "- a\n- b  \n", 1);
+	expect_quick("quick: a map indented at the root", "  a: 1\n  b: 2\n", 1);
+	expect_quick("quick: comments only", "# nothing\n\n   # here\n", 1);
+	expect_quick("quick: an empty file", "", 1);
+	expect_quick("quick: no line feed at the end", "a: b", 1);
+	expect_quick("quick: columns count characters", "ää: {öö: å, b: \"c\"}\n", 1);
+	expect_quick("quick: a value with colons and quotes", "a: x:y \"z\" 'w'\n", 1);
+
+	/* Left to libyaml, which reads them or words the error. */
+	expect_quick("libyaml: a tab", "a:\tb\n", 0);
+	expect_quick("libyaml: CRLF", "a: b\r\n", 0);
+	expect_quick("libyaml: a document marker", "---\na: b\n", 0);
+	expect_quick("libyaml: an anchor and an alias", "a: &x b\nc: *x\n", 0);
+	expect_quick("libyaml: a tag", "a: !!str 1\n", 0);
+	expect_quick("libyaml: a block scalar", "a: |\n  text\n", 0);
+	expect_quick("libyaml: a value that goes on", "a: one\n  two\n", 0);
+	expect_quick("libyaml: an empty value", "a:\nb: c\n", 0);
+	expect_quick("libyaml: an escape", "a: \"x\\ty\"\n", 0);
+	expect_quick("libyaml: single quotes", "a: 'x'\n", 0);
+	expect_quick("libyaml: a flow list", "a: [x, y]\n", 0);
+	expect_quick("libyaml: a flow map over two lines", "a: {b: c,\n  d: e}\n", 0);
+	expect_quick("libyaml: a duplicate key (its message)", "a: b\na: c\n", 0);
+	expect_quick("libyaml: a duplicate key in a flow map", "a: {b: c, b: d}\n", 0);
+	expect_quick("libyaml: a map in a value", "a: b: c\n", 0);
+	expect_quick("libyaml: a bad indent", "a:\n    b: c\n  d: e\n", 0);
+	expect_quick("libyaml: a scalar document", "just text\n", 0);
+	expect_quick("libyaml: U+0085", "a: b\xc2\x85" "c\n", 0);
+	expect_quick("libyaml: a BOM inside", "a: b\n\xef\xbb\xbf" "c: d\n", 0);
+	expect_quick("libyaml: a comment without a space", "a: \"b\"#c\n", 0);
+	expect_quick("libyaml: invalid UTF-8 (the same message)", "a: \xff\n", 0);
+
+	/* The limits: the quick reader leaves what passes them to libyaml. */
+	tk_check("quick: depth 3 taken", readers("a: {b: {c: d}}\n", 15, 0, 3, NULL) == 1, NULL);
+	tk_check("libyaml: depth 4 over 3", readers("a: {b: {c: {d: e}}}\n", 20, 0, 3,
+	    NULL) == 0, NULL);
+	tk_check("quick: 5 nodes taken", readers("a: {b: c}\n", 10, 5, 0, NULL) == 1, NULL);
+	tk_check("libyaml: 5 nodes over 4", readers("a: {b: c}\n", 10, 4, 0, NULL) == 0, NULL);
+
+	for (levels = 64; levels <= 65; levels++) {
+		tk_buf_reset(&deep);
+		for (i = 0; i < levels; i++)
+			tk_buf_printf(&deep, "%*sk%zu:%s\n", (int)(2 * i), "", i,
+			    i == levels - 1 ? " x" : "");
+		tk_check(levels == 64 ? "quick: 64 levels of maps taken" :
+		    "libyaml: 65 levels of maps (its message)",
+		    readers(deep.data, deep.len, 0, 0, NULL) == (levels == 64), NULL);
+	}
+	tk_buf_free(&deep);
+
+	tk_check("readers agree on every .yaml file of content/ and tests/",
+	    walk_yaml("content", quick_file) > 400 && walk_yaml("tests", quick_file) > 50 &&
+	    disagreed == 0, NULL);
+	tk_check("the quick reader takes every status record of content/",
+	    status_files > 300 && status_taken == status_files, first_left);
+	free(first_left);
+
+	mutate("mutations of a status record", status);
+	mutate("mutations of nested values", nested);
+	tk_check("readers agree overall", disagreed == 0 && agreed > 30000, NULL);
+}
+
 int
 main(void)
 {
@@ -334,5 +540,6 @@ main(void)
 	test_aliases();
 	test_refusals();
 	test_saved();
+	test_quick();
 	return tk_test_end();
 }

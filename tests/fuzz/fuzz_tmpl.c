@@ -82,7 +82,7 @@ walk(const tk_tmpl *t)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	tk_yaml_limits lim = { 4096, 8, 24 };
+	tk_yaml_limits lim = { 4096, 8, 24, 0 };
 	const char *part[4];
 	size_t len[4];
 	char *buf;

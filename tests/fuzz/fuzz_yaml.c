@@ -1,7 +1,8 @@
 /* fuzz_yaml.c: the YAML loader, under its default limits and under small
- * ones, the conversion of its tree to view data and JSON, and its saved
- * form (tk_yaml_save, tk_yaml_restore). The first byte picks the limits
- * or, with bit 4, restoring the rest as saved bytes; the rest is the file. */
+ * ones, with its quick reader held to libyaml's tree; the conversion of
+ * its tree to view data and JSON, and its saved form (tk_yaml_save,
+ * tk_yaml_restore). The first byte picks the limits or, with bit 4,
+ * restoring the rest as saved bytes; the rest is the file. */
 #include "fuzz.h"
 #include "value.h"
 #include "yaml.h"
@@ -47,10 +48,51 @@ check_tree(const tk_ynode *root)
 	free(stack);
 }
 
+/* Are a and b the same tree, positions, quoting and tags included? */
+static int
+same_tree(const tk_ynode *a, const tk_ynode *b)
+{
+	size_t i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->kind != b->kind || a->line != b->line || a->col != b->col ||
+	    a->quoted != b->quoted || a->n != b->n || (a->tag == NULL) != (b->tag == NULL) ||
+	    (a->tag && strcmp(a->tag, b->tag) != 0) || a->len != b->len ||
+	    (a->kind == TK_YAML_SCALAR && memcmp(a->str, b->str, a->len) != 0))
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (!same_tree(a->kids[i], b->kids[i]))
+			return 0;
+	return 1;
+}
+
+/* The quick reader takes a file only when libyaml reads it to the same
+ * tree, under the same limits. */
+static void
+check_readers(const uint8_t *data, size_t size, const tk_yaml_limits *lim, tk_diag *d)
+{
+	tk_yaml_limits q = { 0, 0, 0, TK_YAML_QUICK_ONLY }, l;
+	tk_ydoc *a = NULL, *b = NULL;
+
+	if (lim)
+		q = *lim;
+	l = q;
+	q.reader = TK_YAML_QUICK_ONLY;
+	l.reader = TK_YAML_LIBYAML_ONLY;
+	if (tk_yaml_load(&a, "fuzz.yaml", (const char *)data, size, &q, d) == 0) {
+		if (tk_yaml_load(&b, "fuzz.yaml", (const char *)data, size, &l, d) != 0 ||
+		    !same_tree(tk_yaml_root(a), tk_yaml_root(b)))
+			abort();
+	}
+	tk_yaml_free(a);
+	tk_yaml_free(b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	tk_yaml_limits small = { 512, 6, 200 };
+	tk_yaml_limits small = { 512, 6, 200, 0 };
 	tk_diag *d = fuzz_diag();
 	tk_ydoc *doc = NULL, *back = NULL;
 	tk_value *v = NULL;
@@ -65,6 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_tree(tk_yaml_root(back));
 		goto out;
 	}
+	check_readers(data + 1, size - 1, data[0] & 1 ? &small : NULL, d);
 	if (tk_yaml_load(&doc, "fuzz.yaml", (const char *)data + 1, size - 1,
 	    data[0] & 1 ? &small : NULL, d) < 0)
 		goto out;
