@@ -700,11 +700,44 @@ cmp_sub(const void *a, const void *b)
 	return x->period - y->period;
 }
 
+/* Is there a file at rel (a path in head_status)? The records come by
+ * region, so the last folder looked up is kept: a path looked up from the
+ * top each time read the region's tree again for every record, a second
+ * at 100x scale. */
+static int
+present_at(git_tree *head_status, const char *rel, char **dir, git_tree **dtree)
+{
+	const char *slash = strrchr(rel, '/');
+	const git_tree_entry *te;
+	git_oid id;
+
+	if (head_status == NULL)
+		return 0;
+	if (slash == NULL) {
+		te = git_tree_entry_byname(head_status, rel);
+		return te && git_tree_entry_type(te) == GIT_OBJECT_BLOB;
+	}
+	if (*dir == NULL || strlen(*dir) != (size_t)(slash - rel) ||
+	    memcmp(*dir, rel, (size_t)(slash - rel)) != 0) {
+		free(*dir);
+		*dir = xstrndup(rel, (size_t)(slash - rel));
+		git_tree_free(*dtree);
+		*dtree = NULL;
+		if (entry_id(&id, head_status, *dir, GIT_OBJECT_TREE) == 1 &&
+		    git_tree_lookup(dtree, git_tree_owner(head_status), &id) < 0)
+			*dtree = NULL;
+	}
+	te = *dtree ? git_tree_entry_byname(*dtree, slash + 1) : NULL;
+	return te && git_tree_entry_type(te) == GIT_OBJECT_BLOB;
+}
+
 /* Fills each record's flags and groups the records into regions. */
 static void
 finish(tk_history *h, git_tree *head_status)
 {
 	size_t i, j, k, start, nitems;
+	char *dir = NULL;
+	git_tree *dtree = NULL;
 
 	if (h->nrecs)
 		qsort(h->recs, h->nrecs, sizeof(*h->recs), cmp_record);
@@ -712,10 +745,9 @@ finish(tk_history *h, git_tree *head_status)
 	h->region_keys = xcalloc(h->nrecs + 1, sizeof(*h->region_keys));
 	for (i = 0; i < h->nrecs; i++) {
 		record_b *rb = h->recs[i];
-		git_oid id;
 
 		rb->r.changes = rb->changes;
-		rb->r.present = blob_at(&id, head_status, rb->rel) == 1;
+		rb->r.present = present_at(head_status, rb->rel, &dir, &dtree);
 		for (j = 0; j < rb->r.nchanges; j++) {
 			if (!rb->changes[j].late)
 				continue;
@@ -728,6 +760,8 @@ finish(tk_history *h, git_tree *head_status)
 				rb->r.last_late = rb->changes[j].commit->published;
 		}
 	}
+	free(dir);
+	git_tree_free(dtree);
 	for (start = 0; start < h->nrecs; start = i) {
 		tk_hist_region *reg = &h->regions[h->nregions++];
 		tk_hist_record *recs;

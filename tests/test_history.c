@@ -89,6 +89,7 @@ commit(const char *name, long long t, const char *msg, const git_oid *p1,
 #define A10 "content/status/alpha/2021-10.yaml"
 #define A11 "content/status/alpha/2021-11.yaml"
 #define B10 "content/status/beta/2021-10.yaml"
+#define B11 "content/status/beta/2021-11.yaml"
 
 static char head_hex[41], a1_hex[41], a2_hex[41], c3_hex[41], c4_hex[41], b1_hex[41],
     b2_hex[41], b3_hex[41], m1_hex[41], m3_hex[41], m4_hex[41], c5_hex[41];
@@ -134,10 +135,11 @@ fixture(void)
 	/* Alfa's November, squashed on main. */
 	c3 = commit("alpha", at(2021, 12, 2, 9, 0), "Marraskuun tilannekuva (#12)\n", &m3, NULL,
 	    E({ A11, "v1\n" }));
-	/* The ministry edits Beeta's record directly, Beeta too on a branch,
-	 * and the merge resolves the conflict with a third text. */
+	/* The ministry edits Beeta's record directly (and adds Beeta's
+	 * November, a name whose file Alfa will not have), Beeta too on a
+	 * branch, and the merge resolves the conflict with a third text. */
 	c4 = commit("stm", at(2021, 12, 4, 9, 0), "Beetan kirjoitusvirhe\n", &c3, NULL,
-	    E({ B10, "v3-stm\n" }));
+	    E({ B10, "v3-stm\n" }, { B11, "v1\n" }));
 	b3 = commit("beta", at(2021, 12, 3, 9, 0), "Beetan korjaus\n", &m2, NULL,
 	    E({ B10, "v3\n" }));
 	m4 = commit("stm", at(2021, 12, 6, 12, 0),
@@ -269,6 +271,10 @@ test_history(const char *dir)
 	    r->changes[0].commit->mainline && r->changes[0].commit->merge == NULL, NULL);
 	tk_check("a deleted record is not present, its deletion a late correction", r &&
 	    !r->present && r->corrected_late && r->last_late == at(2021, 12, 7, 9, 0), NULL);
+
+	r = tk_history_record(h, "beta", TK_PERIOD(2021, 11));
+	tk_check("beta 11/2021 is present (in its own folder, not alpha's)", r && r->present,
+	    NULL);
 
 	r = tk_history_record(h, "beta", TK_PERIOD(2021, 10));
 	ok = r && r->nchanges == 5 &&
