@@ -92,15 +92,32 @@ json_str(tk_buf *out, const char *s)
 		tk_buf_puts(out, "null");
 }
 
+enum { SPILL_AT = 1 << 20 };
+
+/* Empties out into spill once it holds SPILL_AT bytes: a buffer that stays
+ * in the cache, instead of a fresh one the size of the export. */
+static int
+spill_full(tk_buf *out, const tk_export_spill *spill)
+{
+	int r;
+
+	if (spill == NULL || out->len < SPILL_AT)
+		return 0;
+	r = spill->fn(spill->arg, out->data, out->len);
+	tk_buf_reset(out);
+	return r;
+}
+
 /* Written straight into out, compact, keys in a fixed order: the same
  * bytes as the value tree this replaced, at a fifth of the cost. */
-void
-tk_export_json(tk_buf *out, const tk_model *m)
+int
+tk_export_json(tk_buf *out, const tk_model *m, const tk_export_spill *spill)
 {
 	const tk_region *cur = NULL;
 	tk_counts all, *groups, *ents;
 	size_t i, g, e;
 	char buf[16];
+	int r = 0;
 
 	counts_alloc(m, &groups, &ents);
 
@@ -116,6 +133,9 @@ tk_export_json(tk_buf *out, const tk_model *m)
 	for (i = 0; i < tk_model_nrecords(m); i++) {
 		const tk_record *rec = tk_model_record(m, i);
 		char sep = '{';
+
+		if ((r = spill_full(out, spill)) < 0)
+			break;
 
 		if (rec->region != cur) {
 			if (cur)
@@ -164,6 +184,7 @@ tk_export_json(tk_buf *out, const tk_model *m)
 	tk_buf_puts(out, cur ? "]}]}" : "]}");
 	free(groups);
 	free(ents);
+	return r;
 }
 
 static void
@@ -202,16 +223,17 @@ csv_rows(tk_buf *out, const tk_record *rec, const char *group, const char *entit
 	}
 }
 
-void
-tk_export_csv(tk_buf *out, const tk_model *m)
+int
+tk_export_csv(tk_buf *out, const tk_model *m, const tk_export_spill *spill)
 {
 	size_t i, g, e;
 	tk_counts all, *groups, *ents;
+	int r = 0;
 
 	counts_alloc(m, &groups, &ents);
 	tk_buf_puts(out, "organisation,group,entity,month,roadmap,measure,value,numerator,"
 	    "denominator\r\n");
-	for (i = 0; i < tk_model_nrecords(m); i++) {
+	for (i = 0; i < tk_model_nrecords(m) && (r = spill_full(out, spill)) == 0; i++) {
 		const tk_record *rec = tk_model_record(m, i);
 
 		tk_fig_count_all(m, rec, &all, groups, ents);
@@ -231,6 +253,7 @@ tk_export_csv(tk_buf *out, const tk_model *m)
 	}
 	free(groups);
 	free(ents);
+	return r;
 }
 
 static void

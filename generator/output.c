@@ -544,6 +544,152 @@ tk_out_link(tk_out *o, const char *from, const char *rel, const char *data, size
 	return stage_file(o, rel, from, data, len);
 }
 
+/* ---- a file written in pieces ---- */
+
+struct tk_out_file {
+	tk_out *o;
+	char *rel, *dst;
+	int fd;                 /* -1 once anything failed */
+};
+
+int
+tk_out_open(tk_out_file **out, tk_out *o, const char *rel)
+{
+	tk_out_file *f;
+
+	*out = NULL;
+	if (!tk_out_path_ok(rel)) {
+		tk_diag_error(o->d, rel, 0, 0, "refusing to write outside the output folder");
+		o->failed = 1;
+		return -1;
+	}
+	f = xcalloc(1, sizeof(*f));
+	f->o = o;
+	f->rel = xstrdup(rel);
+	f->dst = xasprintf("%s/%s", o->stage, rel);
+	f->fd = -1;
+	*out = f;
+	if (stage_dirs(o, f->dst) != 0) {
+		tk_diag_error(o->d, f->dst, 0, 0, "cannot create folder: %s", strerror(errno));
+		o->failed = 1;
+		return -1;
+	}
+	produce(o, rel);
+	if ((f->fd = create_dst(o, f->dst)) < 0) {
+		tk_diag_error(o->d, f->dst, 0, 0, "cannot create: %s", strerror(errno));
+		o->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+tk_out_put(tk_out_file *f, const char *data, size_t len)
+{
+	if (f == NULL || f->fd < 0)
+		return -1;
+	if (tk_write_all(f->fd, data, len) != 0) {
+		tk_diag_error(f->o->d, f->dst, 0, 0, "cannot write: %s", strerror(errno));
+		close(f->fd);
+		f->fd = -1;
+		f->o->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads up to n bytes (fewer only at the end); negative on failure. */
+static ssize_t
+read_up_to(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* Do the staged file dst and the previous site's rel hold the same bytes?
+ * *old is then the previous file's status. */
+static int
+same_files(tk_out *o, const char *rel, const char *dst, struct stat *old)
+{
+	char a[65536], b[65536];
+	const char *name;
+	int fa = -1, fb = -1, dfd = o->has_old ? open_old_dir(o, rel, &name) : -1, same = 0;
+	struct stat st;
+	ssize_t ra, rb;
+
+	if (dfd < 0 || (fa = openat(dfd, name, O_RDONLY | O_NOFOLLOW)) < 0 ||
+	    fstat(fa, old) != 0 || !S_ISREG(old->st_mode) ||
+	    (fb = open(dst, O_RDONLY | O_NOFOLLOW)) < 0 || fstat(fb, &st) != 0 ||
+	    st.st_size != old->st_size)
+		goto out;
+	for (;;) {
+		ra = read_up_to(fa, a, sizeof(a));
+		rb = read_up_to(fb, b, sizeof(b));
+		if (ra < 0 || ra != rb || memcmp(a, b, (size_t)ra) != 0)
+			break;
+		if (ra == 0) {
+			same = 1;
+			break;
+		}
+	}
+out:
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return same;
+}
+
+int
+tk_out_close(tk_out_file *f)
+{
+	tk_out *o;
+	struct stat old;
+	const char *name;
+	int rc = -1, dfd;
+
+	if (f == NULL)
+		return -1;
+	o = f->o;
+	if (f->fd < 0)
+		goto out;
+	if (close(f->fd) != 0) {
+		tk_diag_error(o->d, f->dst, 0, 0, "cannot write: %s", strerror(errno));
+		o->failed = 1;
+		goto out;
+	}
+	/* Unchanged: the previous site's file instead, with its time. */
+	if (same_files(o, f->rel, f->dst, &old)) {
+		if ((dfd = open_old_dir(o, f->rel, &name)) < 0 ||
+		    link_dst(o, dfd, name, f->dst) != 0) {
+			tk_diag_error(o->d, f->dst, 0, 0, "cannot link the unchanged file "
+			    "from the site: %s", strerror(errno));
+			o->failed = 1;
+			goto out;
+		}
+		o->kept++;
+	} else
+		o->written++;
+	rc = 0;
+out:
+	free(f->rel);
+	free(f->dst);
+	free(f);
+	return rc;
+}
+
 /* The folder of the previous site's rel (open_old_dir) when rel is a
  * regular file there still as was says (not edited since, not a link to
  * somewhere else), or -1. */

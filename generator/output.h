@@ -26,6 +26,15 @@ int tk_out_begin(tk_out **out, const char *dir, tk_diag *d);
 /* Writes relpath (a '/'-separated path that stays inside the site: no "..",
  * no leading '/', no empty or hidden parts). */
 int tk_out_write(tk_out *o, const char *relpath, const char *data, size_t len);
+/* A file written in pieces, for an export too large to hold whole: the
+ * same as tk_out_write of the pieces together (kept from the previous
+ * site when its bytes are the same). tk_out_open gives *f even when it
+ * fails; tk_out_close frees it, and gives negative when anything failed
+ * (reported). */
+typedef struct tk_out_file tk_out_file;
+int tk_out_open(tk_out_file **f, tk_out *o, const char *relpath);
+int tk_out_put(tk_out_file *f, const char *data, size_t len);
+int tk_out_close(tk_out_file *f);
 /* Writes relpath as a hard link to from, a file this build wrote with
  * exactly the len bytes at data (a page two snapshots share); kept from
  * the previous site instead when its file holds them. */

@@ -565,6 +565,12 @@ tk_render_content_id(const tk_source *src, char out[41])
 
 typedef enum { EXPORT_JSON, EXPORT_CSV, EXPORT_ATOM } export_kind;
 
+static int
+spill_to(void *f, const char *data, size_t len)
+{
+	return tk_out_put(f, data, len);
+}
+
 /* One export, an item to take: kept from the previous site, unmade, when
  * its key is the same (as a page), else made and written. Made from the
  * content in the salt and the records; the JSON names the commit too. */
@@ -590,12 +596,25 @@ write_export(const tk_model *m, tk_out *o, memo *mm, const char *path, export_ki
 			goto out;
 		kept = 1;
 	}
-	if (kind == EXPORT_JSON)
-		tk_export_json(&b, m);
-	else if (kind == EXPORT_CSV)
-		tk_export_csv(&b, m);
-	else
+	if (kind == EXPORT_ATOM) {
 		tk_export_atom(&b, m, tk_model_site(m)->base_url, 200);
+	} else if (!kept) {
+		/* Written as made: at 100x each is hundreds of megabytes. */
+		tk_out_file *f;
+		tk_export_spill spill = { spill_to, NULL };
+
+		if (tk_out_open(&f, o, path) == 0) {
+			spill.arg = f;
+			if ((kind == EXPORT_JSON ? tk_export_json(&b, m, &spill) :
+			    tk_export_csv(&b, m, &spill)) == 0)
+				tk_out_put(f, b.data ? b.data : "", b.len);
+		}
+		r = tk_out_close(f);
+		goto out;
+	} else if (kind == EXPORT_JSON)
+		tk_export_json(&b, m, NULL);
+	else
+		tk_export_csv(&b, m, NULL);
 	if (!kept)
 		r = tk_out_write(o, path, b.data ? b.data : "", b.len);
 	else if (!tk_out_same(o, path, b.data ? b.data : "", b.len)) {

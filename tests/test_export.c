@@ -1,5 +1,6 @@
 /* test_export.c: the JSON, CSV and Atom exports of tests/fixtures/small,
- * against rows worked out by hand (see tests/test_figures.c). */
+ * against rows worked out by hand (see tests/test_figures.c); the exports
+ * of the bundled content made in pieces, against them made whole. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,72 @@
 #include "harness.h"
 #include "model.h"
 #include "source.h"
+
+/* A spill that appends to a buffer, counting its calls; failing from the
+ * call numbered fail_at on (0: never). */
+typedef struct {
+	tk_buf got;
+	int calls, fail_at;
+} collect;
+
+static int
+collect_fn(void *arg, const char *data, size_t len)
+{
+	collect *c = arg;
+
+	if (++c->calls == c->fail_at || (c->fail_at && c->calls > c->fail_at))
+		return -1;
+	tk_buf_put(&c->got, data, len);
+	return 0;
+}
+
+/* The exports of the bundled content (megabytes each) spilt in pieces, as
+ * a build writes them, are the exports made whole. */
+static void
+test_spill(void)
+{
+	tk_diag *d = tk_diag_new(stderr);
+	tk_source_opts so = { .repo = ".", .content = "content" };
+	tk_source *src = NULL;
+	tk_model *m = NULL;
+	tk_buf whole = TK_BUF_INIT, rest = TK_BUF_INIT;
+	int k, r;
+
+	if (tk_source_open(&src, &so, d) < 0 || tk_model_load(&m, src, NULL, d) < 0) {
+		tk_check("spill: the bundled content loads", 0, NULL);
+		goto out;
+	}
+	for (k = 0; k < 2; k++) {
+		const char *name = k ? "csv" : "json";
+		collect c = { TK_BUF_INIT, 0, 0 }, bad = { TK_BUF_INIT, 0, 2 };
+		tk_export_spill spill = { collect_fn, &c }, failing = { collect_fn, &bad };
+		char *label;
+
+		tk_buf_reset(&whole);
+		tk_buf_reset(&rest);
+		r = k ? tk_export_csv(&whole, m, NULL) : tk_export_json(&whole, m, NULL);
+		r |= k ? tk_export_csv(&rest, m, &spill) : tk_export_json(&rest, m, &spill);
+		tk_buf_put(&c.got, rest.data, rest.len);
+		label = xasprintf("spill: the %s in %d pieces of about a megabyte is the %s "
+		    "made whole (%zu bytes)", name, c.calls + 1, name, whole.len);
+		tk_check(label, r == 0 && c.calls >= 2 && rest.len < (2 << 20) &&
+		    c.got.len == whole.len && memcmp(c.got.data, whole.data, whole.len) == 0, NULL);
+		free(label);
+		tk_buf_reset(&rest);
+		r = k ? tk_export_csv(&rest, m, &failing) : tk_export_json(&rest, m, &failing);
+		label = xasprintf("spill: the %s stops when a piece cannot be written", name);
+		tk_check(label, r < 0 && bad.calls == 2, NULL);
+		free(label);
+		tk_buf_free(&c.got);
+		tk_buf_free(&bad.got);
+	}
+out:
+	tk_buf_free(&whole);
+	tk_buf_free(&rest);
+	tk_model_free(m);
+	tk_source_free(src);
+	tk_diag_free(d);
+}
 
 int
 main(void)
@@ -22,7 +89,7 @@ main(void)
 		tk_check("fixture loads", 0, NULL);
 		goto out;
 	}
-	tk_export_csv(&b, m);
+	tk_export_csv(&b, m, NULL);
 	tk_check("csv: header", strncmp(b.data, "organisation,group,entity,month,roadmap,measure,"
 	    "value,numerator,denominator\r\n", 71) == 0, NULL);
 	/* alpha 11/2021 HTT: 1.2 done, 1.1 late, both due: valmis 1/2. */
@@ -45,7 +112,7 @@ main(void)
 		tk_check("csv: 61 lines", rows == 61, NULL);
 	}
 	tk_buf_reset(&b);
-	tk_export_json(&b, m);
+	tk_export_json(&b, m, NULL);
 	tk_check_has("json: alpha 10/2021 overall", b.data,
 	    "\"month\":\"2021-10\",\"roadmap\":\"2021-06\",\"red_flag\":true");
 	tk_check_has("json: no figure is null", b.data, "\"eteneminen\":null");
@@ -62,5 +129,6 @@ out:
 	tk_model_free(m);
 	tk_source_free(src);
 	tk_diag_free(d);
+	test_spill();
 	return tk_test_end();
 }

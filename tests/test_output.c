@@ -27,6 +27,33 @@ check_file(const char *name, const char *path, const char *want)
 	free(data);
 }
 
+/* A build writing data/x.csv in the pieces given (NULL-terminated), with
+ * the files it wrote and kept in *written and *kept. */
+static int
+site_pieces(const char *dir, const char *const *pieces, size_t *written, size_t *kept)
+{
+	tk_diag *d = tk_diag_new(stderr);
+	tk_out *o;
+	tk_out_file *f;
+	int rc = -1;
+
+	if (tk_out_begin(&o, dir, d) < 0)
+		goto out;
+	if (tk_out_open(&f, o, "data/x.csv") == 0)
+		for (; *pieces; pieces++)
+			tk_out_put(f, *pieces, strlen(*pieces));
+	if (tk_out_close(f) < 0) {
+		tk_out_abort(o);
+		goto out;
+	}
+	*written = tk_out_written(o);
+	*kept = tk_out_kept(o);
+	rc = tk_out_commit(o);
+out:
+	tk_diag_free(d);
+	return rc;
+}
+
 /* A build writing index.html with a, and alue/x/index.html with b unless
  * b is NULL; it fails (aborts) when fail is set. */
 /* xasprintf into *out, returning it: for a path used once. */
@@ -146,6 +173,49 @@ main(void)
 	tk_check("a symbolic link as output is refused", tk_out_begin(&o, cmd, d) < 0, NULL);
 	tk_diag_free(d);
 	free(cmd);
+
+	{
+		/* A file written in pieces, as the exports are. */
+		static const char *const p1[] = { "abc", "", "def\n", NULL };
+		static const char *const p2[] = { "ab", "cdef\n", NULL };
+		static const char *const p3[] = { "abcdeF\n", NULL };
+		static const char *const p4[] = { "abc", NULL };
+		char *pdir = xasprintf("%s/pieces/site", root), *x = xasprintf("%s/data/x.csv", pdir);
+		size_t w = 0, k = 0;
+
+		tk_check("pieces: the first build writes the file", site_pieces(pdir, p1, &w, &k) == 0 &&
+		    w == 1 && k == 0, NULL);
+		check_file("pieces: the pieces in order", x, "abcdef\n");
+		stat(x, &st1);
+		tk_check("pieces: the same bytes in other pieces are kept", site_pieces(pdir, p2, &w,
+		    &k) == 0 && w == 0 && k == 1, NULL);
+		stat(x, &st2);
+		tk_check("pieces: the kept file keeps its inode and time", st1.st_ino == st2.st_ino &&
+		    st1.st_mtim.tv_nsec == st2.st_mtim.tv_nsec && st1.st_mtime == st2.st_mtime, NULL);
+		tk_check("pieces: the same size, other bytes: written", site_pieces(pdir, p3, &w,
+		    &k) == 0 && w == 1 && k == 0, NULL);
+		check_file("pieces: the new bytes", x, "abcdeF\n");
+		tk_check("pieces: shorter: written", site_pieces(pdir, p4, &w, &k) == 0 && w == 1,
+		    NULL);
+		check_file("pieces: the shorter bytes", x, "abc");
+		stat(x, &st1);
+		tk_check("pieces: kept again, staged in the spare", site_pieces(pdir, p4, &w,
+		    &k) == 0 && w == 0 && k == 1 && stat(x, &st2) == 0 && st1.st_ino == st2.st_ino,
+		    NULL);
+		d = tk_diag_new(stderr);
+		tk_out_begin(&o, pdir, d);
+		{
+			tk_out_file *f;
+
+			tk_check("pieces: a path outside is refused", tk_out_open(&f, o, "../x") < 0 &&
+			    tk_out_put(f, "x", 1) < 0 && tk_out_close(f) < 0, NULL);
+		}
+		tk_check("pieces: and fails the commit", tk_out_commit(o) < 0, NULL);
+		check_file("pieces: the site stays", x, "abc");
+		tk_diag_free(d);
+		free(pdir);
+		free(x);
+	}
 
 	cmd = xasprintf("rm -rf %s", root);
 	if (system(cmd) != 0)
