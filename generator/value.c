@@ -454,16 +454,21 @@ tk_value_key_hash(const char *s, size_t n)
 	return (size_t)h;
 }
 
+/* Puts entry idx (hash h) into an index of nslots (a power of two). */
+static void
+slot_put(size_t *slots, size_t nslots, size_t h, size_t idx)
+{
+	size_t mask = nslots - 1, s = h & mask;
+
+	while (slots[s])
+		s = (s + 1) & mask;
+	slots[s] = idx + 1;
+}
+
 static void
 index_put(tk_value *map, size_t idx)
 {
-	const entry *e = &map->u.map.e[idx];
-	size_t mask = map->u.map.nslots - 1;
-	size_t s = e->h & mask;
-
-	while (map->u.map.slots[s])
-		s = (s + 1) & mask;
-	map->u.map.slots[s] = idx + 1;
+	slot_put(map->u.map.slots, map->u.map.nslots, map->u.map.e[idx].h, idx);
 }
 
 static void
@@ -575,6 +580,79 @@ tk_value_map_setn(tk_value *map, const char *key, size_t klen, tk_value *v)
 		index_rebuild(map, map->u.map.nslots * 2);
 	else
 		index_put(map, i);
+}
+
+/* ---- shapes ---- */
+
+struct tk_value_shape {
+	entry *e;               /* the keys (borrowed), lengths and hashes */
+	size_t n;
+	size_t *slots;          /* an index as a map of n keys has, or NULL */
+	size_t nslots;
+};
+
+tk_value_shape *
+tk_value_shape_new(const char *const *keys, size_t n)
+{
+	tk_value_shape *sh = xcalloc(1, sizeof(*sh));
+	size_t i;
+
+	sh->e = xcalloc(n + 1, sizeof(*sh->e));
+	sh->n = n;
+	for (i = 0; i < n; i++) {
+		sh->e[i].key = (char *)keys[i];
+		sh->e[i].klen = strlen(keys[i]);
+		sh->e[i].h = tk_value_key_hash(keys[i], sh->e[i].klen);
+	}
+	/* The index tk_value_map_setn would have built by the n-th key. */
+	if (n > INDEX_MIN) {
+		for (sh->nslots = 4 * INDEX_MIN; n * 2 > sh->nslots; sh->nslots *= 2)
+			;
+		sh->slots = xcalloc(sh->nslots, sizeof(*sh->slots));
+		for (i = 0; i < n; i++)
+			slot_put(sh->slots, sh->nslots, sh->e[i].h, i);
+	}
+	return sh;
+}
+
+void
+tk_value_shape_free(tk_value_shape *sh)
+{
+	if (sh == NULL)
+		return;
+	free(sh->e);
+	free(sh->slots);
+	free(sh);
+}
+
+tk_value *
+tk_value_map_shaped(const tk_value_shape *sh, tk_value *const *vals)
+{
+	tk_value *m = tk_value_map();
+	size_t i;
+
+	/* On the heap a map owns its keys: set one by one. */
+	if (m->arena == NULL) {
+		for (i = 0; i < sh->n; i++)
+			tk_value_map_setn(m, sh->e[i].key, sh->e[i].klen, vals[i]);
+		return m;
+	}
+	/* In an arena nothing is freed one by one: the keys are borrowed,
+	 * and entries and index are copied whole. Room for two more keys. */
+	m->u.map.cap = sh->n + 2;
+	m->u.map.e = arena_alloc(m->arena, m->u.map.cap * sizeof(*m->u.map.e));
+	memcpy(m->u.map.e, sh->e, sh->n * sizeof(*sh->e));
+	for (i = 0; i < sh->n; i++) {
+		take(m, vals[i]);
+		m->u.map.e[i].v = vals[i];
+	}
+	m->u.map.n = sh->n;
+	if (sh->nslots) {
+		m->u.map.slots = arena_alloc(m->arena, sh->nslots * sizeof(*sh->slots));
+		memcpy(m->u.map.slots, sh->slots, sh->nslots * sizeof(*sh->slots));
+		m->u.map.nslots = sh->nslots;
+	}
+	return m;
 }
 
 const tk_value *

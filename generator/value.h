@@ -85,6 +85,18 @@ void tk_value_set_str(tk_value *map, const char *key, const char *s);
 void tk_value_set_num(tk_value *map, const char *key, double d);
 void tk_value_set_bool(tk_value *map, const char *key, int b);
 void tk_value_map_setn(tk_value *map, const char *key, size_t klen, tk_value *v);
+
+/* The keys of maps made many times over (a month page has ten thousand
+ * measure cells of ten keys): hashed and indexed once, so that in an
+ * arena each map is two copies instead of an insertion per key. keys are
+ * borrowed: they must outlive the shape and every map made from it
+ * (string literals). */
+typedef struct tk_value_shape tk_value_shape;
+tk_value_shape *tk_value_shape_new(const char *const *keys, size_t n);
+void tk_value_shape_free(tk_value_shape *s);
+/* A map of the shape's keys, in order, to vals (taken, as by
+ * tk_value_map_set): the same map as setting them one by one. */
+tk_value *tk_value_map_shaped(const tk_value_shape *s, tk_value *const *vals);
 /* The value under key, borrowed from the map; NULL when absent or when
  * map is not a map. */
 const tk_value *tk_value_map_get(const tk_value *map, const char *key);

@@ -55,6 +55,7 @@ struct tk_view {
 	size_t npages, cap;
 	size_t ngroups, nrecords, nregions;
 	const tk_measure *meas; /* [record][group], the last column overall (tk_fig_table) */
+	tk_value_shape *measure_shape;  /* the keys of measure_value's maps */
 	tk_measure *own_meas;   /* meas when the view made it */
 	int *periods;           /* periods with any record, ascending */
 	size_t nperiods;
@@ -388,23 +389,26 @@ plain_cell(tk_view *v, int pct)
 	return cell_of(v, pct, 1);
 }
 
+static const char *const measure_keys[] = { "valmis", "kaynnissa", "valmiusaste",
+	"eteneminen", "tracked", "done", "due", "overdue", "unreported", "not_applicable" };
+
 static tk_value *
 measure_value(tk_view *v, const tk_measure *x)
 {
-	tk_value *m = tk_value_map();
+	tk_value *vals[] = {
+		plain_cell(v, x->valmis),
+		plain_cell(v, x->kaynnissa),
+		cell(v, tk_fig_pct(x->c.done + x->c.under_way + x->c.on_schedule, x->c.tracked)),
+		cell(v, x->eteneminen),
+		tk_value_num(x->c.tracked),
+		tk_value_num(x->c.done),
+		tk_value_num(x->c.due),
+		tk_value_num(x->c.overdue),
+		tk_value_num(x->c.unreported),
+		tk_value_num(x->c.not_applicable),
+	};
 
-	tk_value_map_set(m, "valmis", plain_cell(v, x->valmis));
-	tk_value_map_set(m, "kaynnissa", plain_cell(v, x->kaynnissa));
-	tk_value_map_set(m, "valmiusaste", cell(v, tk_fig_pct(x->c.done + x->c.under_way +
-	    x->c.on_schedule, x->c.tracked)));
-	tk_value_map_set(m, "eteneminen", cell(v, x->eteneminen));
-	tk_value_set_num(m, "tracked", x->c.tracked);
-	tk_value_set_num(m, "done", x->c.done);
-	tk_value_set_num(m, "due", x->c.due);
-	tk_value_set_num(m, "overdue", x->c.overdue);
-	tk_value_set_num(m, "unreported", x->c.unreported);
-	tk_value_set_num(m, "not_applicable", x->c.not_applicable);
-	return m;
+	return tk_value_map_shaped(v->measure_shape, vals);
 }
 
 /* The relative way from a page back to the site's root, so the site works
@@ -510,6 +514,8 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 	v->nregions = tk_model_nregions(m);
 	v->latest = -1;
 	v->meas = table ? table : (v->own_meas = tk_fig_table(m));
+	v->measure_shape = tk_value_shape_new(measure_keys,
+	    sizeof(measure_keys) / sizeof(measure_keys[0]));
 	v->periods = xcalloc(v->nrecords + 1, sizeof(*v->periods));
 	v->rstart = xcalloc(v->nregions + 1, sizeof(*v->rstart));
 	v->rend = xcalloc(v->nregions + 1, sizeof(*v->rend));
@@ -613,6 +619,7 @@ tk_view_free(tk_view *v)
 	if (v == NULL)
 		return;
 	tk_diff_history_free(v->own_diffs);
+	tk_value_shape_free(v->measure_shape);
 	free(v->key_period);
 	free(v->key_periods);
 	free(v->key_version);

@@ -682,6 +682,65 @@ test_arena(void)
 	tk_value_free(heap);
 }
 
+/* A shape's maps, in an arena and on the heap, are the maps set key by
+ * key: the same JSON, every key found, none extra; keys added after (past
+ * the room kept) and values replaced. */
+static void
+test_shape(void)
+{
+	static const char *const keys[] = { "a", "bb", "ccc", "d", "e", "f", "g", "h", "i",
+		"j", "k", "l" };
+	tk_value_arena *a = tk_value_arena_new();
+	size_t n, i, round;
+	char extra[8];
+
+	for (n = 3; n <= 12; n += 9) {
+		tk_value_shape *sh = tk_value_shape_new(keys, n);
+
+		for (round = 0; round < 2; round++) {
+			tk_value *vals[12], *want = tk_value_map(), *got;
+			char *jw, *jg, *label;
+			int ok = 1;
+
+			tk_value_arena_use(round ? a : NULL);
+			for (i = 0; i < n; i++)
+				vals[i] = tk_value_num((double)i);
+			got = tk_value_map_shaped(sh, vals);
+			tk_value_arena_use(NULL);
+			for (i = 0; i < n && ok; i++)
+				ok = tk_value_map_get(got, keys[i]) == vals[i];
+			ok = ok && tk_value_map_get(got, "m") == NULL;
+			for (i = 0; i < n; i++)
+				tk_value_map_set(want, keys[i], tk_value_num((double)i));
+			for (i = 0; i < 6; i++) {
+				snprintf(extra, sizeof(extra), "x%zu", i);
+				tk_value_map_set(got, extra, tk_value_str(extra));
+				tk_value_map_set(want, extra, tk_value_str(extra));
+			}
+			tk_value_map_set(got, "bb", tk_value_str("replaced"));
+			tk_value_map_set(want, "bb", tk_value_str("replaced"));
+			for (i = 0; i < n && ok; i++)
+				ok = tk_value_map_get(got, keys[i]) != NULL;
+			jw = json(want, 0);
+			jg = json(got, 0);
+			label = xasprintf("shape: %zu keys %s, six added, one replaced: the map "
+			    "set key by key", n, round ? "in an arena" : "on the heap");
+			tk_check(label, ok && strcmp(jw, jg) == 0 && tk_value_map_len(got) == n + 6 &&
+			    tk_value_map_get(got, "x5") && !tk_value_map_get(got, "m") &&
+			    !tk_value_map_get(got, "x6"), jg);
+			free(label);
+			free(jw);
+			free(jg);
+			tk_value_free(got);
+			tk_value_free(want);
+			tk_value_arena_reset(a);
+		}
+		tk_value_shape_free(sh);
+	}
+	tk_value_shape_free(NULL);
+	tk_value_arena_free(a);
+}
+
 static void
 test_yaml_values(void)
 {
@@ -767,6 +826,7 @@ main(void)
 	test_numbers();
 	test_json();
 	test_arena();
+	test_shape();
 	test_yaml_values();
 	test_volume();
 	return tk_test_end();
