@@ -173,6 +173,35 @@ same_key(const tk_ynode *a, const tk_ynode *b)
 	return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
 }
 
+/* Does the map have two equal keys? One pass over a hash set: most maps
+ * have none, and sorting a record's few hundred states to learn so was a
+ * tenth of reading it. */
+static int
+maybe_dup(const tk_ynode *map)
+{
+	size_t nk = map->n / 2, nslots = 16, i, *slots;
+	int dup = 0;
+
+	while (nslots < 2 * nk)
+		nslots *= 2;
+	slots = xcalloc(nslots, sizeof(*slots));
+	for (i = 0; i < nk && !dup; i++) {
+		const tk_ynode *k = map->kids[2 * i];
+		size_t h = 14695981039346656037ULL, j, s;
+
+		for (j = 0; j < k->len; j++)
+			h = (h ^ (unsigned char)k->str[j]) * 1099511628211ULL;
+		for (s = h & (nslots - 1); slots[s]; s = (s + 1) & (nslots - 1))
+			if (same_key(map->kids[2 * (slots[s] - 1)], k)) {
+				dup = 1;
+				break;
+			}
+		slots[s] = i + 1;
+	}
+	free(slots);
+	return dup;
+}
+
 /* Sorting keys finds duplicates in n log n even in a huge map; a small
  * one (most flow maps) is compared pair by pair. Reports the later key of
  * the first duplicate pair in key order when d is given; gives negative
@@ -193,6 +222,8 @@ check_dup_keys(const tk_ynode *map, const char *path, tk_diag *d)
 					return -1;
 		return 0;
 	}
+	if (!maybe_dup(map))
+		return 0;
 	keys = xmalloc(nk * sizeof(*keys));
 	for (i = 0; i < nk; i++)
 		keys[i] = map->kids[2 * i];

@@ -141,6 +141,13 @@ test_refusals(void)
 	    "t.yaml:1:4: error: invalid UTF-8 (byte 0xc0)");
 	expect_error("duplicate key", "a: 1\nb: 2\na: 3\n", 12, NULL,
 	    "t.yaml:3:1: error: duplicate key 'a' (first at line 1); remove one of them");
+	/* Past eight keys a hash set looks first; the first pair in key
+	 * order is named, whichever the set met first. */
+	for (i = 0; i < 40; i++)
+		tk_buf_printf(&deep, "k%d: %d\n", i % 37 == 36 ? 7 : i % 37 == 0 && i ? 3 : i, i);
+	expect_error("duplicate keys in a map of forty", deep.data, deep.len, NULL,
+	    "t.yaml:38:1: error: duplicate key 'k3' (first at line 4); remove one of them");
+	tk_buf_reset(&deep);
 	expect_error("size limit", "a: 1234567890123456\n", 20, &small,
 	    "t.yaml:1:17: error: file is 20 bytes, more than the limit of 16, which it "
 	    "passes here; split it");
