@@ -88,6 +88,13 @@ grow(tk_buf *b, size_t more)
 	b->data = xrealloc(b->data, b->cap);
 }
 
+char *
+tk_buf_reserve(tk_buf *b, size_t n)
+{
+	grow(b, n);
+	return b->data + b->len;
+}
+
 void
 tk_buf_put(tk_buf *b, const char *s, size_t n)
 {

@@ -24,6 +24,9 @@ typedef struct {
 #define TK_BUF_INIT { NULL, 0, 0 }
 
 void tk_buf_put(tk_buf *b, const char *s, size_t n);
+/* Room for n more bytes: the caller writes at most n at b->data + b->len,
+ * then adds what it wrote to b->len and NUL-terminates. */
+char *tk_buf_reserve(tk_buf *b, size_t n);
 void tk_buf_puts(tk_buf *b, const char *s);
 void tk_buf_putc(tk_buf *b, char c);
 /* Appends n in decimal, as printf's %lld, without printf's cost. */

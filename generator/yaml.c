@@ -872,19 +872,6 @@ out:
  * quoted (4) and tagged (8); line; col; then a scalar's length and bytes,
  * a tag's length and bytes, a collection's child count and indices. */
 
-static void
-put_num(tk_buf *b, size_t v)
-{
-	char x[10];
-	size_t n = 0;
-
-	do {
-		x[n++] = (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-		v >>= 7;
-	} while (v);
-	tk_buf_put(b, x, n);
-}
-
 /* Reads a number below 2^31; -1 when it is cut short or larger. */
 static int
 get_num(const unsigned char **p, const unsigned char *end, size_t *v)
@@ -911,42 +898,60 @@ typedef struct {
 	size_t n, kids, bytes;
 } saver;
 
-/* Writes n's subtree unless written already; n->saved is its index + 1. */
+/* A number at p (room for 10 bytes); the byte after it. */
+static char *
+num_at(char *p, size_t v)
+{
+	do {
+		*p++ = (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	return p;
+}
+
+/* Writes n's subtree unless written already; n->saved is its index + 1.
+ * A node is written in one piece, its room made once: a full build saves
+ * every record's thousand nodes. */
 static size_t
 save_node(saver *sv, node *n)
 {
-	size_t i, *idx, tlen = n->pub.tag ? strlen(n->pub.tag) : 0;
+	size_t i, tlen = n->pub.tag ? strlen(n->pub.tag) : 0;
+	char *p, *start;
 
 	if (n->saved)
 		return n->saved - 1;
-	idx = xcalloc(n->pub.n + 1, sizeof(*idx));
 	for (i = 0; i < n->pub.n; i++)
-		idx[i] = save_node(sv, (node *)n->pub.kids[i]);
-	tk_buf_putc(sv->out, (char)(n->pub.kind | (n->pub.quoted ? 4 : 0) |
-	    (n->pub.tag ? 8 : 0)));
-	put_num(sv->out, (size_t)n->pub.line);
-	put_num(sv->out, (size_t)n->pub.col);
+		save_node(sv, (node *)n->pub.kids[i]);
+	start = p = tk_buf_reserve(sv->out, 1 + 4 * 10 + (tlen ? tlen + 10 : 0) +
+	    (n->pub.kind == TK_YAML_SCALAR ? n->pub.len : 10 * n->pub.n));
+	*p++ = (char)(n->pub.kind | (n->pub.quoted ? 4 : 0) | (n->pub.tag ? 8 : 0));
+	p = num_at(p, (size_t)n->pub.line);
+	p = num_at(p, (size_t)n->pub.col);
 	if (n->pub.kind == TK_YAML_SCALAR) {
-		put_num(sv->out, n->pub.len);
-		tk_buf_put(sv->out, n->pub.str, n->pub.len);
+		p = num_at(p, n->pub.len);
+		memcpy(p, n->pub.str, n->pub.len);
+		p += n->pub.len;
 		sv->bytes += n->pub.len + 1;
 	}
 	if (n->pub.tag) {
-		put_num(sv->out, tlen);
-		tk_buf_put(sv->out, n->pub.tag, tlen);
+		p = num_at(p, tlen);
+		memcpy(p, n->pub.tag, tlen);
+		p += tlen;
 		sv->bytes += tlen + 1;
 	}
 	if (n->pub.kind != TK_YAML_SCALAR) {
-		put_num(sv->out, n->pub.n);
+		p = num_at(p, n->pub.n);
 		for (i = 0; i < n->pub.n; i++)
-			put_num(sv->out, idx[i]);
+			p = num_at(p, ((node *)n->pub.kids[i])->saved - 1);
 		sv->kids += n->pub.n;
 	}
-	free(idx);
+	sv->out->len += (size_t)(p - start);
+	sv->out->data[sv->out->len] = '\0';
 	n->saved = ++sv->n;
 	return n->saved - 1;
 }
 
+/* Marks are 0 outside tk_yaml_save: nodes are made so, and it clears them. */
 static void
 unmark(tk_ydoc *doc)
 {
@@ -962,20 +967,27 @@ unmark(tk_ydoc *doc)
 void
 tk_yaml_save(tk_buf *out, tk_ydoc *doc)
 {
-	tk_buf body = TK_BUF_INIT;
-	saver sv = { &body, 0, 0, 0 };
-	size_t root = 0;
+	saver sv = { out, 0, 0, 0 };
+	size_t root = 0, at = out->len, hlen;
+	char head[4 * 10], *h = head;
 
-	unmark(doc);
+	/* The body first, after room for the header, which is then put in
+	 * its place: no second buffer. */
+	tk_buf_reserve(out, sizeof(head));
+	out->len += sizeof(head);
 	if (doc->root)
 		root = save_node(&sv, doc->root) + 1;
 	unmark(doc);
-	put_num(out, sv.n);
-	put_num(out, sv.kids);
-	put_num(out, sv.bytes);
-	put_num(out, root);
-	tk_buf_put(out, body.data ? body.data : "", body.len);
-	tk_buf_free(&body);
+	h = num_at(h, sv.n);
+	h = num_at(h, sv.kids);
+	h = num_at(h, sv.bytes);
+	h = num_at(h, root);
+	hlen = (size_t)(h - head);
+	memmove(out->data + at + hlen, out->data + at + sizeof(head),
+	    out->len - at - sizeof(head));
+	memcpy(out->data + at, head, hlen);
+	out->len -= sizeof(head) - hlen;
+	out->data[out->len] = '\0';
 }
 
 /* A saved string (a scalar's text or a tag): its length, its bytes, and
