@@ -1075,7 +1075,7 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 	const tk_ynode *n, *states;
 	const char *s;
 	version_index *vi = NULL;
-	int p;
+	int p, sorted = 1;
 	size_t i, k;
 
 	if (want(c, root, TK_YAML_MAP, "a status record") < 0)
@@ -1170,9 +1170,14 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 				continue;
 			}
 			rp->state = (tk_state)k;
+			/* Written in roadmap order, as most records are, they need
+			 * no sort. */
+			sorted &= rec->nreports == 0 ||
+			    rec->reports[rec->nreports - 1].subtask->index < st->index;
 			rec->nreports++;
 		}
-		qsort(rec->reports, rec->nreports, sizeof(*rec->reports), cmp_report);
+		if (!sorted)
+			qsort(rec->reports, rec->nreports, sizeof(*rec->reports), cmp_report);
 	}
 	if (m->nrecords == m->caprecords) {
 		m->caprecords = m->caprecords ? m->caprecords * 2 : 256;

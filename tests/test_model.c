@@ -269,6 +269,28 @@ out:
 	free(msg);
 }
 
+/* States in any order are kept in roadmap order, which the figures walk
+ * along: alpha's October written backwards reads as written forwards. */
+static void
+test_state_order(void)
+{
+	tk_model *m = NULL;
+	const tk_record *r;
+	int rc;
+	char *msg = load_case("status/alpha/2021-10.yaml", "region: alpha\nperiod: 2021-10\n"
+	    "roadmap: 2021-06\nstates:\n  ict-a-1-1: ei aloitettu\n"
+	    "  htt-a-1-2: {state: käynnissä, note: \"x\"}\n  htt-a-1-1: valmis\n", &rc, &m);
+
+	r = m ? tk_model_record(m, 0) : NULL;
+	tk_check("states written backwards: in roadmap order", rc == 0 && r &&
+	    r->nreports == 3 && strcmp(r->reports[0].subtask->id, "htt-a-1-1") == 0 &&
+	    r->reports[0].state == TK_STATE_DONE &&
+	    strcmp(r->reports[1].subtask->id, "htt-a-1-2") == 0 &&
+	    strcmp(r->reports[2].subtask->id, "ict-a-1-1") == 0, msg);
+	tk_model_free(m);
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -279,6 +301,7 @@ main(void)
 	if (mkdtemp(root) == NULL)
 		return 3;
 	test_fixture_loads();
+	test_state_order();
 	test_page_text();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *msg = load_case(cases[i].path, cases[i].content, &rc, NULL);
