@@ -596,9 +596,7 @@ write_export(const tk_model *m, tk_out *o, memo *mm, const char *path, export_ki
 			goto out;
 		kept = 1;
 	}
-	if (kind == EXPORT_ATOM) {
-		tk_export_atom(&b, m, tk_model_site(m)->base_url, 200);
-	} else if (!kept) {
+	if (kind != EXPORT_ATOM && !kept) {
 		/* Written as made: at 100x each is hundreds of megabytes. */
 		tk_out_file *f;
 		tk_export_spill spill = { spill_to, NULL };
@@ -611,10 +609,13 @@ write_export(const tk_model *m, tk_out *o, memo *mm, const char *path, export_ki
 		}
 		r = tk_out_close(f);
 		goto out;
-	} else if (kind == EXPORT_JSON)
+	}
+	if (kind == EXPORT_JSON)
 		tk_export_json(&b, m, NULL);
-	else
+	else if (kind == EXPORT_CSV)
 		tk_export_csv(&b, m, NULL);
+	else
+		tk_export_atom(&b, m, tk_model_site(m)->base_url, 200);
 	if (!kept)
 		r = tk_out_write(o, path, b.data ? b.data : "", b.len);
 	else if (!tk_out_same(o, path, b.data ? b.data : "", b.len)) {
