@@ -1113,6 +1113,26 @@ tk_yaml_get(const tk_ynode *map, const char *key)
 }
 
 int
+tk_yaml_same(const tk_ynode *a, const tk_ynode *b)
+{
+	size_t i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->kind != b->kind || a->line != b->line || a->col != b->col ||
+	    a->quoted != b->quoted || a->n != b->n || (a->tag == NULL) != (b->tag == NULL) ||
+	    (a->tag && strcmp(a->tag, b->tag) != 0))
+		return 0;
+	if (a->kind == TK_YAML_SCALAR && (a->len != b->len || a->str[a->len] != '\0' ||
+	    b->str[b->len] != '\0' || memcmp(a->str, b->str, a->len) != 0))
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (!tk_yaml_same(a->kids[i], b->kids[i]))
+			return 0;
+	return 1;
+}
+
+int
 tk_yaml_is_null(const tk_ynode *n)
 {
 	if (n == NULL)

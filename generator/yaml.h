@@ -74,6 +74,10 @@ const char *tk_yaml_path(const tk_ydoc *doc);
 
 /* The value under key in a map, or NULL (borrowed). */
 const tk_ynode *tk_yaml_get(const tk_ynode *map, const char *key);
+/* Are a and b the same tree: kinds, positions, quoting, tags, text and
+ * children (NULL only as NULL)? How the tests hold the two readers to
+ * each other and a restored tree to the one saved. */
+int tk_yaml_same(const tk_ynode *a, const tk_ynode *b);
 /* Is this a plain scalar that YAML 1.2 core schema reads as null? */
 int tk_yaml_is_null(const tk_ynode *n);
 

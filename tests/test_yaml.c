@@ -184,27 +184,6 @@ test_refusals(void)
 	    "t.yaml:1:1: error: a NUL character (an escape like \\0) in a value; remove it");
 }
 
-/* Are a and b the same tree, node by node? */
-static int
-same_tree(const tk_ynode *a, const tk_ynode *b)
-{
-	size_t i;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	if (a->kind != b->kind || a->line != b->line || a->col != b->col ||
-	    a->quoted != b->quoted || a->n != b->n || (a->tag == NULL) != (b->tag == NULL) ||
-	    (a->tag && strcmp(a->tag, b->tag) != 0))
-		return 0;
-	if (a->kind == TK_YAML_SCALAR && (a->len != b->len || b->str[b->len] != '\0' ||
-	    memcmp(a->str, b->str, a->len) != 0))
-		return 0;
-	for (i = 0; i < a->n; i++)
-		if (!same_tree(a->kids[i], b->kids[i]))
-			return 0;
-	return 1;
-}
-
 /* Saves src's tree, restores it, and checks the two trees and a second
  * save (the same bytes: shared nodes stay shared). */
 static void
@@ -224,7 +203,7 @@ check_saved(const char *name, const char *src, size_t len)
 	rc = tk_yaml_restore(&back, "u.yaml", a.data, a.len);
 	if (rc == 0)
 		tk_yaml_save(&b, back);
-	tk_check(name, rc == 0 && same_tree(tk_yaml_root(doc), tk_yaml_root(back)) &&
+	tk_check(name, rc == 0 && tk_yaml_same(tk_yaml_root(doc), tk_yaml_root(back)) &&
 	    strcmp(tk_yaml_path(back), "u.yaml") == 0 && a.len == b.len &&
 	    memcmp(a.data, b.data, a.len) == 0, NULL);
 	tk_yaml_free(doc);
@@ -356,7 +335,7 @@ readers(const char *src, size_t len, size_t max_nodes, int max_depth, char **why
 	char *mq = load(&a, src, len, &lq, &rq), *ml = load(&b, src, len, &ll, &rl);
 
 	if (rq == 0)
-		res = rl == 0 && *mq == '\0' && same_tree(tk_yaml_root(a), tk_yaml_root(b)) ? 1 : -1;
+		res = rl == 0 && *mq == '\0' && tk_yaml_same(tk_yaml_root(a), tk_yaml_root(b)) ? 1 : -1;
 	else if (rq == 1)
 		res = a == NULL && *mq == '\0' ? 0 : -1;
 	else

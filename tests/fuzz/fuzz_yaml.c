@@ -48,25 +48,6 @@ check_tree(const tk_ynode *root)
 	free(stack);
 }
 
-/* Are a and b the same tree, positions, quoting and tags included? */
-static int
-same_tree(const tk_ynode *a, const tk_ynode *b)
-{
-	size_t i;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	if (a->kind != b->kind || a->line != b->line || a->col != b->col ||
-	    a->quoted != b->quoted || a->n != b->n || (a->tag == NULL) != (b->tag == NULL) ||
-	    (a->tag && strcmp(a->tag, b->tag) != 0) || a->len != b->len ||
-	    (a->kind == TK_YAML_SCALAR && memcmp(a->str, b->str, a->len) != 0))
-		return 0;
-	for (i = 0; i < a->n; i++)
-		if (!same_tree(a->kids[i], b->kids[i]))
-			return 0;
-	return 1;
-}
-
 /* The quick reader takes a file only when libyaml reads it to the same
  * tree, under the same limits. */
 static void
@@ -82,7 +63,7 @@ check_readers(const uint8_t *data, size_t size, const tk_yaml_limits *lim, tk_di
 	l.reader = TK_YAML_LIBYAML_ONLY;
 	if (tk_yaml_load(&a, "fuzz.yaml", (const char *)data, size, &q, d) == 0) {
 		if (tk_yaml_load(&b, "fuzz.yaml", (const char *)data, size, &l, d) != 0 ||
-		    !same_tree(tk_yaml_root(a), tk_yaml_root(b)))
+		    !tk_yaml_same(tk_yaml_root(a), tk_yaml_root(b)))
 			abort();
 	}
 	tk_yaml_free(a);
