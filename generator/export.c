@@ -76,6 +76,24 @@ counts_alloc(const tk_model *m, tk_counts **groups, tk_counts **ents)
 	*ents = xcalloc(n + 1, sizeof(**ents));
 }
 
+/* rec's counts overall, per group and per entity (the return): from the
+ * table when there is one, else counted into ents. */
+static const tk_counts *
+record_counts(const tk_model *m, const tk_fig_table *t, const tk_record *rec,
+    tk_counts *all, tk_counts *groups, tk_counts *ents)
+{
+	size_t g;
+
+	if (t == NULL) {
+		tk_fig_count_all(m, rec, all, groups, ents);
+		return ents;
+	}
+	*all = tk_fig_table_measure(t, rec, NULL)->c;
+	for (g = 0; g < tk_model_ngroups(m); g++)
+		groups[g] = tk_fig_table_measure(t, rec, tk_model_group(m, g))->c;
+	return tk_fig_table_entities(t, rec);
+}
+
 static void
 period_str(char *buf, size_t n, int p)
 {
@@ -111,10 +129,12 @@ spill_full(tk_buf *out, const tk_export_spill *spill)
 /* Written straight into out, compact, keys in a fixed order: the same
  * bytes as the value tree this replaced, at a fifth of the cost. */
 int
-tk_export_json(tk_buf *out, const tk_model *m, const tk_export_spill *spill)
+tk_export_json(tk_buf *out, const tk_model *m, const tk_fig_table *t,
+    const tk_export_spill *spill)
 {
 	const tk_region *cur = NULL;
 	tk_counts all, *groups, *ents;
+	const tk_counts *ec;
 	size_t i, g, e;
 	char buf[16];
 	int r = 0;
@@ -156,7 +176,7 @@ tk_export_json(tk_buf *out, const tk_model *m, const tk_export_spill *spill)
 		tk_buf_puts(out, rec->red_flag ? ",\"red_flag\":true" : ",\"red_flag\":false");
 		tk_buf_puts(out, ",\"source\":");
 		json_str(out, rec->path);
-		tk_fig_count_all(m, rec, &all, groups, ents);
+		ec = record_counts(m, t, rec, &all, groups, ents);
 		tk_buf_puts(out, ",\"overall\":");
 		json_counts(out, &all);
 		tk_buf_puts(out, ",\"groups\":");
@@ -177,7 +197,7 @@ tk_export_json(tk_buf *out, const tk_model *m, const tk_export_spill *spill)
 			sep = ',';
 			json_str(out, ent->id);
 			tk_buf_putc(out, ':');
-			json_counts(out, &ents[e]);
+			json_counts(out, &ec[e]);
 		}
 		tk_buf_puts(out, sep == '{' ? "{}}" : "}}");
 	}
@@ -224,10 +244,12 @@ csv_rows(tk_buf *out, const tk_record *rec, const char *group, const char *entit
 }
 
 int
-tk_export_csv(tk_buf *out, const tk_model *m, const tk_export_spill *spill)
+tk_export_csv(tk_buf *out, const tk_model *m, const tk_fig_table *t,
+    const tk_export_spill *spill)
 {
 	size_t i, g, e;
 	tk_counts all, *groups, *ents;
+	const tk_counts *ec;
 	int r = 0;
 
 	counts_alloc(m, &groups, &ents);
@@ -236,7 +258,7 @@ tk_export_csv(tk_buf *out, const tk_model *m, const tk_export_spill *spill)
 	for (i = 0; i < tk_model_nrecords(m) && (r = spill_full(out, spill)) == 0; i++) {
 		const tk_record *rec = tk_model_record(m, i);
 
-		tk_fig_count_all(m, rec, &all, groups, ents);
+		ec = record_counts(m, t, rec, &all, groups, ents);
 		csv_rows(out, rec, "", "", &all);
 		for (g = 0; g < tk_model_ngroups(m); g++) {
 			const tk_group *grp = tk_model_group(m, g);
@@ -247,7 +269,7 @@ tk_export_csv(tk_buf *out, const tk_model *m, const tk_export_spill *spill)
 
 				if (ent->group != grp || !tk_entity_applies(ent, rec->region))
 					continue;
-				csv_rows(out, rec, grp->id, ent->id, &ents[e]);
+				csv_rows(out, rec, grp->id, ent->id, &ec[e]);
 			}
 		}
 	}

@@ -196,17 +196,34 @@ tk_fig_median(int *vals, size_t n)
 	return (vals[k / 2 - 1] + vals[k / 2] + 1) / 2;
 }
 
-tk_measure *
-tk_fig_table(const tk_model *m)
+struct tk_fig_table {
+	size_t ngroups;
+	tk_measure *meas;       /* [record index * (ngroups + 1) + group], overall last */
+	tk_counts *ents;        /* a record's entities from at[record index] on */
+	size_t *at;
+};
+
+tk_fig_table *
+tk_fig_table_new(const tk_model *m)
 {
-	size_t ng = tk_model_ngroups(m), n = tk_model_nrecords(m), i, g;
-	tk_measure *t = xcalloc(n * (ng + 1) + 1, sizeof(*t));
+	size_t ng = tk_model_ngroups(m), n = tk_model_nrecords(m), i, g, nents = 0;
+	tk_fig_table *t = xcalloc(1, sizeof(*t));
 	tk_counts *groups = xcalloc(ng + 1, sizeof(*groups));
 
+	t->ngroups = ng;
+	t->meas = xcalloc(n * (ng + 1) + 1, sizeof(*t->meas));
+	t->at = xcalloc(n + 1, sizeof(*t->at));
 	for (i = 0; i < n; i++) {
-		tk_measure *row = &t[i * (ng + 1)];
+		const tk_record *rec = tk_model_record(m, i);
 
-		tk_fig_count_all(m, tk_model_record(m, i), &row[ng].c, groups, NULL);
+		t->at[i] = nents;
+		nents += rec->version ? rec->version->nentities : 0;
+	}
+	t->ents = xcalloc(nents + 1, sizeof(*t->ents));
+	for (i = 0; i < n; i++) {
+		tk_measure *row = &t->meas[i * (ng + 1)];
+
+		tk_fig_count_all(m, tk_model_record(m, i), &row[ng].c, groups, &t->ents[t->at[i]]);
 		for (g = 0; g <= ng; g++) {
 			if (g < ng)
 				row[g].c = groups[g];
@@ -215,4 +232,27 @@ tk_fig_table(const tk_model *m)
 	}
 	free(groups);
 	return t;
+}
+
+void
+tk_fig_table_free(tk_fig_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->meas);
+	free(t->ents);
+	free(t->at);
+	free(t);
+}
+
+const tk_measure *
+tk_fig_table_measure(const tk_fig_table *t, const tk_record *rec, const tk_group *g)
+{
+	return &t->meas[rec->index * (t->ngroups + 1) + (g ? g->index : t->ngroups)];
+}
+
+const tk_counts *
+tk_fig_table_entities(const tk_fig_table *t, const tk_record *rec)
+{
+	return &t->ents[t->at[rec->index]];
 }

@@ -47,11 +47,19 @@ void tk_fig_count_all(const tk_model *m, const tk_record *rec, tk_counts *overal
 void tk_fig_add(tk_counts *a, const tk_counts *b);
 /* Fills the percentages of m from m->c. */
 void tk_fig_measure(tk_measure *m);
-/* Every record's measures, per group of the model and overall: entry
- * [record index * (ngroups + 1) + group index], the last column overall.
- * Computed once per build and shared by every language's pages; the
- * caller frees it. */
-tk_measure *tk_fig_table(const tk_model *m);
+/* Every record's figures, counted once per build and shared by every
+ * language's pages and the exports (the processes that render share it
+ * too): measures per group and overall, counts per entity. */
+typedef struct tk_fig_table tk_fig_table;
+tk_fig_table *tk_fig_table_new(const tk_model *m);
+void tk_fig_table_free(tk_fig_table *t);
+/* rec's measure for group g, or overall when g is NULL (rec one of the
+ * table's model's records; borrowed). */
+const tk_measure *tk_fig_table_measure(const tk_fig_table *t, const tk_record *rec,
+    const tk_group *g);
+/* rec's counts per entity of its version, by position in
+ * rec->version->entities, as tk_fig_count_all gives them (borrowed). */
+const tk_counts *tk_fig_table_entities(const tk_fig_table *t, const tk_record *rec);
 
 /* num/den in whole percent rounded half up, or -1 when den is 0. */
 int tk_fig_pct(int num, int den);

@@ -265,7 +265,7 @@ typedef struct {
 	const char *commit;     /* a snapshot's commit, for the markers */
 	char date[32];
 	size_t pages, rendered; /* by this process */
-	const tk_measure *table;        /* the records' measures, for every view */
+	const tk_fig_table *table;      /* the records' figures, for every view and export */
 	const tk_diff_history *diffs;   /* the roadmap versions compared, likewise */
 	/* A snapshot's pages go into the site's list under the snapshot's
 	 * key, so the next build can keep the snapshot whole. */
@@ -603,17 +603,17 @@ write_export(const tk_model *m, tk_out *o, memo *mm, const char *path, export_ki
 
 		if (tk_out_open(&f, o, path) == 0) {
 			spill.arg = f;
-			if ((kind == EXPORT_JSON ? tk_export_json(&b, m, &spill) :
-			    tk_export_csv(&b, m, &spill)) == 0)
+			if ((kind == EXPORT_JSON ? tk_export_json(&b, m, mm->table, &spill) :
+			    tk_export_csv(&b, m, mm->table, &spill)) == 0)
 				tk_out_put(f, b.data ? b.data : "", b.len);
 		}
 		r = tk_out_close(f);
 		goto out;
 	}
 	if (kind == EXPORT_JSON)
-		tk_export_json(&b, m, NULL);
+		tk_export_json(&b, m, mm->table, NULL);
 	else if (kind == EXPORT_CSV)
-		tk_export_csv(&b, m, NULL);
+		tk_export_csv(&b, m, mm->table, NULL);
 	else
 		tk_export_atom(&b, m, tk_model_site(m)->base_url, 200);
 	if (!kept)
@@ -658,7 +658,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	tk_value *strings[3] = { NULL, NULL, NULL };
 	tk_tmpl_env *env = NULL;
 	char salt[41];
-	tk_measure *table = NULL;
+	tk_fig_table *table = NULL;
 	tk_diff_history *diffs = NULL;
 	memo mm;
 	size_t before[2] = { 0, 0 }, nlang, noted = 0;
@@ -685,7 +685,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	if (preload_templates(env, tdir, d) < 0)
 		goto out;
 	/* Counted once, before the work is shared, for every language. */
-	mm.table = table = tk_fig_table(m);
+	mm.table = table = tk_fig_table_new(m);
 	tk_diff_history_new(&diffs, m);
 	mm.diffs = diffs;
 	mm.mode = tk_pagecache_mode_env();
@@ -822,7 +822,7 @@ out:
 	for (i = 0; i < 3; i++)
 		tk_value_free(strings[i]);
 	tk_tmpl_env_free(env);
-	free(table);
+	tk_fig_table_free(table);
 	tk_diff_history_free(diffs);
 	tk_buf_free(&b);
 	tk_buf_free(&sitemap);

@@ -54,9 +54,9 @@ struct tk_view {
 	page *pages;
 	size_t npages, cap;
 	size_t ngroups, nrecords, nregions;
-	const tk_measure *meas; /* [record][group], the last column overall (tk_fig_table) */
+	const tk_fig_table *table;      /* the records' figures */
 	tk_value_shape *measure_shape;  /* the keys of measure_value's maps */
-	tk_measure *own_meas;   /* meas when the view made it */
+	tk_fig_table *own_table;        /* table when the view made it */
 	int *periods;           /* periods with any record, ascending */
 	size_t nperiods;
 	size_t *rstart, *rend;  /* each region's records [start, end) */
@@ -389,6 +389,18 @@ plain_cell(tk_view *v, int pct)
 	return cell_of(v, pct, 1);
 }
 
+/* rec's counts for the entity at position e of version ver, from the
+ * table when ver is rec's own. */
+static void
+entity_counts(tk_view *v, tk_counts *out, const tk_record *rec, const tk_version *ver,
+    size_t e)
+{
+	if (ver == rec->version)
+		*out = tk_fig_table_entities(v->table, rec)[e];
+	else
+		tk_fig_count(out, rec, NULL, ver->entities[e]);
+}
+
 static const char *const measure_keys[] = { "valmis", "kaynnissa", "valmiusaste",
 	"eteneminen", "tracked", "done", "due", "overdue", "unreported", "not_applicable" };
 
@@ -488,12 +500,12 @@ record_at(tk_view *v, const tk_region *r, int period)
 static const tk_measure *
 meas(tk_view *v, const tk_record *rec, const tk_group *g)
 {
-	return &v->meas[rec->index * (v->ngroups + 1) + (g ? g->index : v->ngroups)];
+	return tk_fig_table_measure(v->table, rec, g);
 }
 
 int
 tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const char *lang,
-    const char *base, int dirty, const tk_measure *table, const tk_diff_history *diffs)
+    const char *base, int dirty, const tk_fig_table *table, const tk_diff_history *diffs)
 {
 	tk_view *v = xcalloc(1, sizeof(*v));
 	const tk_site *site = tk_model_site(m);
@@ -513,7 +525,7 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 	v->nrecords = tk_model_nrecords(m);
 	v->nregions = tk_model_nregions(m);
 	v->latest = -1;
-	v->meas = table ? table : (v->own_meas = tk_fig_table(m));
+	v->table = table ? table : (v->own_table = tk_fig_table_new(m));
 	v->measure_shape = tk_value_shape_new(measure_keys,
 	    sizeof(measure_keys) / sizeof(measure_keys[0]));
 	v->periods = xcalloc(v->nrecords + 1, sizeof(*v->periods));
@@ -627,7 +639,7 @@ tk_view_free(tk_view *v)
 	free(v->c_version);
 	free(v->nav);
 	free(v->pages);
-	free(v->own_meas);
+	tk_fig_table_free(v->own_table);
 	free(v->periods);
 	free(v->rstart);
 	free(v->rend);
@@ -966,7 +978,7 @@ roadmap_tree(tk_view *v, const tk_version *ver, const tk_group *only,
 		if (rec) {
 			tk_measure x;
 
-			tk_fig_count(&x.c, rec, NULL, ent);
+			entity_counts(v, &x.c, rec, ver, e);
 			tk_fig_measure(&x);
 			tk_value_map_set(ex, "measure", measure_value(v, &x));
 		}
@@ -1617,7 +1629,7 @@ build_group(tk_view *v, const page *p)
 
 			if (ent->group != g)
 				continue;
-			tk_fig_count(&mx.c, rec, NULL, ent);
+			entity_counts(v, &mx.c, rec, rec->version, e);
 			tk_fig_measure(&mx);
 			c = measure_value(v, &mx);
 			tk_value_set_bool(c, "applies", tk_entity_applies(ent, r));
@@ -1908,7 +1920,7 @@ build_month(tk_view *v, const page *p)
 
 				if (ent->group != grp)
 					continue;
-				tk_fig_count(&mx.c, rec, NULL, ent);
+				entity_counts(v, &mx.c, rec, rec->version, e);
 				tk_fig_measure(&mx);
 				tk_value_list_push(cells, measure_value(v, &mx));
 			}

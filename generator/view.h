@@ -22,12 +22,12 @@ typedef struct {
  * "<lang>/"), all under base ("" for the current site, "versiot/<id>/"
  * for a snapshot; may be NULL). strings is the theme's interface strings for lang (borrowed,
  * may be NULL); the view borrows m, strings and lang. dirty says the
- * content had uncommitted edits. table is the records' measures (tk_fig_table)
+ * content had uncommitted edits. table is the records' figures (tk_fig_table_new)
  * and diffs the roadmap versions compared (tk_diff_history_new), both
  * borrowed and shared between views, or NULL to make them. The caller frees
  * *out. */
 int tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings,
-    const char *lang, const char *base, int dirty, const tk_measure *table,
+    const char *lang, const char *base, int dirty, const tk_fig_table *table,
     const tk_diff_history *diffs);
 void tk_view_free(tk_view *v);
 /* Adds the page versiot/index.html listing the snapshots (list

@@ -51,6 +51,7 @@ test_count_all(tk_diag *d)
 	tk_model *m = NULL;
 	tk_counts all, one, groups[16], ents[64];
 	size_t i, g, e, n = 0, bad = 0;
+	tk_fig_table *table;
 
 	if (tk_source_open(&src, &so, d) < 0 || tk_model_load(&m, src, NULL, d) < 0 ||
 	    tk_model_ngroups(m) > 16) {
@@ -77,6 +78,28 @@ test_count_all(tk_diag *d)
 	}
 	tk_check("counted in one pass: the same as one by one, for every record",
 	    i == tk_model_nrecords(m) && n > 10000 && bad == 0, NULL);
+
+	/* The build's table: the same measures and entity counts. */
+	table = tk_fig_table_new(m);
+	for (i = 0, bad = 0, n = 0; i < tk_model_nrecords(m); i++) {
+		const tk_record *r = tk_model_record(m, i);
+		tk_measure want;
+
+		for (g = 0; g <= tk_model_ngroups(m); g++) {
+			const tk_group *grp = g < tk_model_ngroups(m) ? tk_model_group(m, g) : NULL;
+
+			tk_fig_count(&want.c, r, grp, NULL);
+			tk_fig_measure(&want);
+			bad += memcmp(&want, tk_fig_table_measure(table, r, grp), sizeof(want)) != 0;
+		}
+		for (e = 0; e < r->version->nentities; e++, n++) {
+			tk_fig_count(&one, r, NULL, r->version->entities[e]);
+			bad += !same_counts(&tk_fig_table_entities(table, r)[e], &one);
+		}
+	}
+	tk_check("the table: every record's measures and entity counts as counted one by one",
+	    n > 10000 && bad == 0, NULL);
+	tk_fig_table_free(table);
 out:
 	tk_model_free(m);
 	tk_source_free(src);

@@ -107,9 +107,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (k = 0; k < 3; k++)
 				if (strcmp(site->languages[i], langs[k]) == 0)
 					render(m, langs[k], strings[k]);
-		tk_export_json(&b, m, NULL);
+		tk_export_json(&b, m, NULL, NULL);
 		tk_buf_reset(&b);
-		tk_export_csv(&b, m, NULL);
+		tk_export_csv(&b, m, NULL, NULL);
 		tk_buf_reset(&b);
 		tk_export_atom(&b, m, site->base_url, 200);
 	}
