@@ -14,6 +14,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* FNV-1a of n bytes: short keys, no adversary worth a keyed hash. */
+size_t tk_hash(const char *s, size_t n);
+
 /* A growable byte buffer; data is always NUL-terminated. Zero-initialise
  * (TK_BUF_INIT) to start; tk_buf_free releases; tk_buf_detach hands the
  * bytes to the caller, who frees them. */

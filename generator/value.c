@@ -440,18 +440,10 @@ tk_value_list_at(const tk_value *list, size_t i)
 	return list->u.list.items[i];
 }
 
-/* FNV-1a: short keys, no adversary worth a keyed hash. */
 size_t
 tk_value_key_hash(const char *s, size_t n)
 {
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return (size_t)h;
+	return tk_hash(s, n);
 }
 
 /* Puts entry idx (hash h) into an index of nslots (a power of two). */

@@ -187,11 +187,9 @@ maybe_dup(const tk_ynode *map)
 	slots = xcalloc(nslots, sizeof(*slots));
 	for (i = 0; i < nk && !dup; i++) {
 		const tk_ynode *k = map->kids[2 * i];
-		size_t h = 14695981039346656037ULL, j, s;
+		size_t s;
 
-		for (j = 0; j < k->len; j++)
-			h = (h ^ (unsigned char)k->str[j]) * 1099511628211ULL;
-		for (s = h & (nslots - 1); slots[s]; s = (s + 1) & (nslots - 1))
+		for (s = tk_hash(k->str, k->len) & (nslots - 1); slots[s]; s = (s + 1) & (nslots - 1))
 			if (same_key(map->kids[2 * (slots[s] - 1)], k)) {
 				dup = 1;
 				break;
