@@ -173,23 +173,32 @@ same_key(const tk_ynode *a, const tk_ynode *b)
 	return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
 }
 
-/* Does the map have two equal keys? One pass over a hash set: most maps
- * have none, and sorting a record's few hundred states to learn so was a
- * tenth of reading it. */
+/* Does the map have two equal keys? Pair by pair in a small map (most
+ * flow maps); through a hash set in a larger one, since sorting a
+ * record's few hundred states to learn that none repeats was a tenth of
+ * reading it. */
 static int
-maybe_dup(const tk_ynode *map)
+has_dup_keys(const tk_ynode *map)
 {
-	size_t nk = map->n / 2, nslots = 16, i, *slots;
+	size_t nk = map->n / 2, nslots = 16, mask, i, j, *slots;
 	int dup = 0;
 
+	if (nk <= 8) {
+		for (i = 0; i < nk; i++)
+			for (j = i + 1; j < nk; j++)
+				if (same_key(map->kids[2 * i], map->kids[2 * j]))
+					return 1;
+		return 0;
+	}
 	while (nslots < 2 * nk)
 		nslots *= 2;
 	slots = xcalloc(nslots, sizeof(*slots));
+	mask = nslots - 1;
 	for (i = 0; i < nk && !dup; i++) {
 		const tk_ynode *k = map->kids[2 * i];
 		size_t s;
 
-		for (s = tk_hash(k->str, k->len) & (nslots - 1); slots[s]; s = (s + 1) & (nslots - 1))
+		for (s = tk_hash(k->str, k->len) & mask; slots[s]; s = (s + 1) & mask)
 			if (same_key(map->kids[2 * (slots[s] - 1)], k)) {
 				dup = 1;
 				break;
@@ -200,44 +209,27 @@ maybe_dup(const tk_ynode *map)
 	return dup;
 }
 
-/* Sorting keys finds duplicates in n log n even in a huge map; a small
- * one (most flow maps) is compared pair by pair. Reports the later key of
- * the first duplicate pair in key order when d is given; gives negative
- * when there is one. */
+/* Reports a duplicate key, the later key of the first equal pair in key
+ * order (sorted only when there is one); negative when there is. */
 static int
 check_dup_keys(const tk_ynode *map, const char *path, tk_diag *d)
 {
 	const tk_ynode **keys;
-	size_t i, j, nk = map->n / 2;
-	int rc = 0;
+	size_t i, nk = map->n / 2;
 
-	if (nk < 2)
-		return 0;
-	if (d == NULL && nk <= 8) {
-		for (i = 0; i < nk; i++)
-			for (j = i + 1; j < nk; j++)
-				if (same_key(map->kids[2 * i], map->kids[2 * j]))
-					return -1;
-		return 0;
-	}
-	if (!maybe_dup(map))
+	if (!has_dup_keys(map))
 		return 0;
 	keys = xmalloc(nk * sizeof(*keys));
 	for (i = 0; i < nk; i++)
 		keys[i] = map->kids[2 * i];
 	qsort(keys, nk, sizeof(*keys), cmp_key);
-	for (i = 1; i < nk; i++) {
-		if (same_key(keys[i], keys[i - 1])) {
-			if (d)
-				tk_diag_error(d, path, keys[i]->line, keys[i]->col,
-				    "duplicate key '%s' (first at line %d); remove one of them",
-				    keys[i]->str, keys[i - 1]->line);
-			rc = -1;
-			break;
-		}
-	}
+	for (i = 1; i < nk && !same_key(keys[i], keys[i - 1]); i++)
+		;
+	tk_diag_error(d, path, keys[i]->line, keys[i]->col,
+	    "duplicate key '%s' (first at line %d); remove one of them",
+	    keys[i]->str, keys[i - 1]->line);
 	free(keys);
-	return rc;
+	return -1;
 }
 
 /* The byte at a libyaml mark (0-based line, column in characters), or
@@ -530,7 +522,7 @@ quick_flow_map(quick *q, int depth)
 		skip_spaces(q);
 	}
 	q->p++;
-	return check_dup_keys(&m->pub, NULL, NULL) < 0 ? NULL : m;
+	return has_dup_keys(&m->pub) ? NULL : m;
 }
 
 /* A value that starts on the key's or the dash's line. */
@@ -610,7 +602,7 @@ quick_map(quick *q, int depth)
 		node_add(m, k);
 		node_add(m, v);
 	} while (q->indent == indent);
-	if (q->indent > indent || check_dup_keys(&m->pub, NULL, NULL) < 0)
+	if (q->indent > indent || has_dup_keys(&m->pub))
 		return NULL;
 	return m;
 }
