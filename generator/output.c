@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -598,57 +599,28 @@ tk_out_put(tk_out_file *f, const char *data, size_t len)
 	return 0;
 }
 
-/* Reads up to n bytes (fewer only at the end); negative on failure. */
-static ssize_t
-read_up_to(int fd, char *buf, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = read(fd, buf + got, n - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
-/* Do the staged file dst and the previous site's rel hold the same bytes?
- * *old is then the previous file's status. */
+/* Do the staged file dst and the previous site's rel hold the same bytes
+ * (same_old over the staged file's map)? *old is then the previous
+ * file's status. */
 static int
 same_files(tk_out *o, const char *rel, const char *dst, struct stat *old)
 {
-	char a[65536], b[65536];
-	const char *name;
-	int fa = -1, fb = -1, dfd = o->has_old ? open_old_dir(o, rel, &name) : -1, same = 0;
 	struct stat st;
-	ssize_t ra, rb;
+	void *data;
+	int fd, same = 0;
 
-	if (dfd < 0 || (fa = openat(dfd, name, O_RDONLY | O_NOFOLLOW)) < 0 ||
-	    fstat(fa, old) != 0 || !S_ISREG(old->st_mode) ||
-	    (fb = open(dst, O_RDONLY | O_NOFOLLOW)) < 0 || fstat(fb, &st) != 0 ||
-	    st.st_size != old->st_size)
-		goto out;
-	for (;;) {
-		ra = read_up_to(fa, a, sizeof(a));
-		rb = read_up_to(fb, b, sizeof(b));
-		if (ra < 0 || ra != rb || memcmp(a, b, (size_t)ra) != 0)
-			break;
-		if (ra == 0) {
-			same = 1;
-			break;
+	if (!o->has_old || (fd = open(dst, O_RDONLY | O_NOFOLLOW)) < 0)
+		return 0;
+	if (fstat(fd, &st) == 0) {
+		if (st.st_size == 0)
+			same = same_old(o, rel, "", 0, old);
+		else if ((data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+		    0)) != MAP_FAILED) {
+			same = same_old(o, rel, data, (size_t)st.st_size, old);
+			munmap(data, (size_t)st.st_size);
 		}
 	}
-out:
-	if (fa >= 0)
-		close(fa);
-	if (fb >= 0)
-		close(fb);
+	close(fd);
 	return same;
 }
 
