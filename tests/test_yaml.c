@@ -400,23 +400,21 @@ mutate(const char *name, const char *src)
 	static const char *ins[] = { " ", "\n", ":", "#", "-", "{", "}", ",", "\"", "'",
 	    "x", "\\", "&", "*", "!", "|", "[", "]", "?", "\t", "\r", "  ", ": ", "- ",
 	    " #", "\xc2\x85", "\xc3\xa4", "---\n", "%", "@", "~", ">" };
-	size_t i, k, len = strlen(src), before = disagreed, tries = 0, took = taken;
+	const size_t nins = sizeof(ins) / sizeof(ins[0]);
+	size_t i, k, rest, len = strlen(src), before = disagreed, tries = 0, took = taken;
 	tk_buf b = TK_BUF_INIT;
 	char *why = NULL, *label;
 
 	for (i = 0; i <= len; i++) {
-		for (k = 0; k <= sizeof(ins) / sizeof(ins[0]); k++) {
+		/* k < nins: ins[k] before byte i; k == nins: byte i deleted. */
+		for (k = 0; k <= nins; k++) {
+			if ((rest = k < nins ? i : i + 1) > len)
+				continue;
 			tk_buf_reset(&b);
 			tk_buf_put(&b, src, i);
-			if (k < sizeof(ins) / sizeof(ins[0]))
+			if (k < nins)
 				tk_buf_puts(&b, ins[k]);
-			else if (i == len)
-				continue;
-			else
-				i++;    /* deleted */
-			tk_buf_put(&b, src + i, len - i);
-			if (k == sizeof(ins) / sizeof(ins[0]))
-				i--;
+			tk_buf_put(&b, src + rest, len - rest);
 			tries++;
 			if (readers(b.data, b.len, 0, 0, why ? NULL : &why) < 0)
 				continue;
