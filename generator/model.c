@@ -27,7 +27,10 @@ struct tk_parse_cache {
 typedef struct {
 	char *id;               /* key into the strmap below, arena-owned */
 	tk_version *v;
-	tk_strmap *subtasks;    /* id -> tk_subtask, also tasks/entities for uniqueness */
+	tk_strmap *subtasks;    /* id -> tk_subtask */
+	/* The subtasks by index: a record's states come in this order, so the
+	 * next one is tried before the strmap. */
+	const tk_subtask **order;
 	tk_strmap *ids;         /* every id of the version -> tk_pos */
 	int broken;             /* a group file could not be read: ids may be missing */
 } version_index;
@@ -73,6 +76,11 @@ typedef struct {
 static const char *const state_names[TK_STATE_COUNT] = {
 	"ei aloitettu", "käynnissä", "valmistuu aikataulussa", "valmis",
 	"viivästynyt", "ei koske",
+};
+static const size_t state_lens[TK_STATE_COUNT] = {
+	sizeof("ei aloitettu") - 1, sizeof("käynnissä") - 1,
+	sizeof("valmistuu aikataulussa") - 1, sizeof("valmis") - 1,
+	sizeof("viivästynyt") - 1, sizeof("ei koske") - 1,
 };
 
 static const char *const themes[] = {
@@ -302,6 +310,19 @@ str(ctx *c, const tk_ynode *n, const char *key)
 		return NULL;
 	}
 	return tk_arena_strndup(c->m->arena, n->str, n->len);
+}
+
+/* As str, for a text only compared: the tree's own bytes, not a copy. */
+static const char *
+scalar(ctx *c, const tk_ynode *n, const char *key)
+{
+	if (n == NULL)
+		return NULL;
+	if (n->kind != TK_YAML_SCALAR) {
+		err(c, n, "'%s' must be text, not %s", key, kind_name(n));
+		return NULL;
+	}
+	return n->str;
 }
 
 static const char *
@@ -1076,7 +1097,7 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 	const char *s;
 	version_index *vi = NULL;
 	int p, sorted = 1;
-	size_t i, k;
+	size_t i, k, next = 0;
 
 	if (want(c, root, TK_YAML_MAP, "a status record") < 0)
 		return;
@@ -1088,7 +1109,7 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 	rec->red_flag_since = -1;
 	rec->path = tk_arena_strdup(m->arena, f->shown);
 	rec->oid = tk_arena_strdup(m->arena, f->oid);
-	if ((s = str(c, n = req(c, root, "region", "a status record"), "region")) != NULL &&
+	if ((s = scalar(c, n = req(c, root, "region", "a status record"), "region")) != NULL &&
 	    strcmp(s, reg->id) != 0)
 		err(c, n, "region '%s' does not match the folder status/%s/; a record "
 		    "lives in its own organisation's folder", s, reg->id);
@@ -1101,7 +1122,7 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 		    "%04d-%02d; a record can report only a month that has begun",
 		    file_period / 12, file_period % 12 + 1, commit_period / 12,
 		    commit_period % 12 + 1);
-	if ((s = str(c, n = req(c, root, "roadmap", "a status record"), "roadmap")) != NULL) {
+	if ((s = scalar(c, n = req(c, root, "roadmap", "a status record"), "roadmap")) != NULL) {
 		for (i = 0; i < m->nversions; i++)
 			if (strcmp(m->versions[i].id, s) == 0)
 				vi = &m->versions[i];
@@ -1136,7 +1157,9 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 		for (i = 0; i + 1 < states->n; i += 2) {
 			const tk_ynode *key = states->kids[i], *val = states->kids[i + 1], *sn;
 			tk_report *rp = &rec->reports[rec->nreports];
-			const tk_subtask *st = tk_strmap_get(vi->subtasks, key->str);
+			const tk_subtask *st = next < vi->v->nsubtasks &&
+			    strcmp(vi->order[next]->id, key->str) == 0 ? vi->order[next] :
+			    tk_strmap_get(vi->subtasks, key->str);
 
 			rp->pos = pos(c, key);
 			if (st == NULL) {
@@ -1159,10 +1182,11 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 				sn = req(c, val, "state", "a subtask's state");
 				rp->note = opt_str(c, val, "note");
 			}
-			if (sn == NULL || (s = str(c, sn, "state")) == NULL)
+			next = st->index + 1;
+			if (sn == NULL || (s = scalar(c, sn, "state")) == NULL)
 				continue;
 			for (k = 0; k < TK_STATE_COUNT; k++)
-				if (strcmp(state_names[k], s) == 0)
+				if (state_lens[k] == sn->len && memcmp(state_names[k], s, sn->len) == 0)
 					break;
 			if (k == TK_STATE_COUNT) {
 				err(c, sn, "unknown state '%s'; use one of: ei aloitettu, käynnissä, "
@@ -1435,7 +1459,7 @@ load_versions(ctx *c, tk_source *src, const size_t *files, size_t nfiles)
 {
 	tk_model *m = c->m;
 	const tk_ynode *root;
-	size_t i, j, k, start;
+	size_t i, j, k, start, nsub;
 
 	m->versions = xcalloc(nfiles + 1, sizeof(*m->versions));
 	for (start = 0; start < nfiles; start = j) {
@@ -1495,6 +1519,14 @@ load_versions(ctx *c, tk_source *src, const size_t *files, size_t nfiles)
 		vi->v->entities = tk_arena_alloc(m->arena,
 		    (vi->v->nentities + 1) * sizeof(*vi->v->entities));
 		vi->v->nentities = 0;
+		for (i = 0, nsub = 0; i < m->ngroups; i++)
+			for (k = 0; k < nper[i]; k++) {
+				size_t t;
+
+				for (t = 0; t < per_group[i][k]->ntasks; t++)
+					nsub += per_group[i][k]->tasks[t].nsubtasks;
+			}
+		vi->order = tk_arena_alloc(m->arena, (nsub + 1) * sizeof(*vi->order));
 		for (i = 0; i < m->ngroups; i++) {
 			for (k = 0; k < nper[i]; k++) {
 				tk_entity *e = per_group[i][k];
@@ -1502,8 +1534,10 @@ load_versions(ctx *c, tk_source *src, const size_t *files, size_t nfiles)
 
 				vi->v->entities[vi->v->nentities++] = e;
 				for (t = 0; t < e->ntasks; t++)
-					for (s = 0; s < e->tasks[t].nsubtasks; s++)
+					for (s = 0; s < e->tasks[t].nsubtasks; s++) {
+						vi->order[vi->v->nsubtasks] = &e->tasks[t].subtasks[s];
 						e->tasks[t].subtasks[s].index = vi->v->nsubtasks++;
+					}
 			}
 			free(per_group[i]);
 		}
