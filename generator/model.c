@@ -28,9 +28,11 @@ typedef struct {
 	char *id;               /* key into the strmap below, arena-owned */
 	tk_version *v;
 	tk_strmap *subtasks;    /* id -> tk_subtask */
-	/* The subtasks by index: a record's states come in this order, so the
-	 * next one is tried before the strmap. */
-	const tk_subtask **order;
+	/* The subtasks of the last record read, in its order: records follow
+	 * one layout (tiekartta new-status writes it), so the subtask at the
+	 * same place is tried before the strmap. */
+	const tk_subtask **last;
+	size_t nlast;
 	tk_strmap *ids;         /* every id of the version -> tk_pos */
 	int broken;             /* a group file could not be read: ids may be missing */
 } version_index;
@@ -1097,7 +1099,7 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 	const char *s;
 	version_index *vi = NULL;
 	int p, sorted = 1;
-	size_t i, k, next = 0;
+	size_t i, k;
 
 	if (want(c, root, TK_YAML_MAP, "a status record") < 0)
 		return;
@@ -1157,11 +1159,11 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 		for (i = 0; i + 1 < states->n; i += 2) {
 			const tk_ynode *key = states->kids[i], *val = states->kids[i + 1], *sn;
 			tk_report *rp = &rec->reports[rec->nreports];
-			const tk_subtask *st = next < vi->v->nsubtasks &&
-			    strcmp(vi->order[next]->id, key->str) == 0 ? vi->order[next] :
+			const tk_subtask *guess = rec->nreports < vi->nlast ?
+			    vi->last[rec->nreports] : NULL;
+			const tk_subtask *st = guess && strcmp(guess->id, key->str) == 0 ? guess :
 			    tk_strmap_get(vi->subtasks, key->str);
 
-			rp->pos = pos(c, key);
 			if (st == NULL) {
 				if (!vi->broken)
 					err(c, key, "unknown subtask '%s' in roadmap %s; use a "
@@ -1182,7 +1184,6 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 				sn = req(c, val, "state", "a subtask's state");
 				rp->note = opt_str(c, val, "note");
 			}
-			next = st->index + 1;
 			if (sn == NULL || (s = scalar(c, sn, "state")) == NULL)
 				continue;
 			for (k = 0; k < TK_STATE_COUNT; k++)
@@ -1194,6 +1195,11 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 				continue;
 			}
 			rp->state = (tk_state)k;
+			if (rec->nreports < vi->v->nsubtasks) {
+				vi->last[rec->nreports] = st;
+				if (rec->nreports >= vi->nlast)
+					vi->nlast = rec->nreports + 1;
+			}
 			/* Written in roadmap order, as most records are, they need
 			 * no sort. */
 			sorted &= rec->nreports == 0 ||
@@ -1526,7 +1532,7 @@ load_versions(ctx *c, tk_source *src, const size_t *files, size_t nfiles)
 				for (t = 0; t < per_group[i][k]->ntasks; t++)
 					nsub += per_group[i][k]->tasks[t].nsubtasks;
 			}
-		vi->order = tk_arena_alloc(m->arena, (nsub + 1) * sizeof(*vi->order));
+		vi->last = tk_arena_alloc(m->arena, (nsub + 1) * sizeof(*vi->last));
 		for (i = 0; i < m->ngroups; i++) {
 			for (k = 0; k < nper[i]; k++) {
 				tk_entity *e = per_group[i][k];
@@ -1534,10 +1540,8 @@ load_versions(ctx *c, tk_source *src, const size_t *files, size_t nfiles)
 
 				vi->v->entities[vi->v->nentities++] = e;
 				for (t = 0; t < e->ntasks; t++)
-					for (s = 0; s < e->tasks[t].nsubtasks; s++) {
-						vi->order[vi->v->nsubtasks] = &e->tasks[t].subtasks[s];
+					for (s = 0; s < e->tasks[t].nsubtasks; s++)
 						e->tasks[t].subtasks[s].index = vi->v->nsubtasks++;
-					}
 			}
 			free(per_group[i]);
 		}

@@ -291,6 +291,33 @@ test_state_order(void)
 	free(msg);
 }
 
+/* Records read one after another in another layout: beta's first state
+ * is not the subtask alpha's records have first (the loader tries the
+ * last record's layout first, and must not take it on trust). */
+static void
+test_layouts(void)
+{
+	tk_model *m = NULL;
+	const tk_record *r = NULL;
+	size_t i;
+	int rc;
+	char *msg = load_case("status/beta/2021-10.yaml", "region: beta\nperiod: 2021-10\n"
+	    "roadmap: 2021-06\nstates:\n  htt-a-1-2: valmis\n  ict-a-1-1: viivästynyt\n",
+	    &rc, &m);
+
+	for (i = 0; m && i < tk_model_nrecords(m); i++)
+		if (strcmp(tk_model_record(m, i)->region->id, "beta") == 0)
+			r = tk_model_record(m, i);
+	tk_check("another layout after alpha's: each state its own subtask's", rc == 0 && r &&
+	    tk_model_nrecords(m) == 3 && r == tk_model_record(m, 2) && r->nreports == 2 &&
+	    strcmp(r->reports[0].subtask->id, "htt-a-1-2") == 0 &&
+	    r->reports[0].state == TK_STATE_DONE &&
+	    strcmp(r->reports[1].subtask->id, "ict-a-1-1") == 0 &&
+	    r->reports[1].state == TK_STATE_LATE, msg);
+	tk_model_free(m);
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -302,6 +329,7 @@ main(void)
 		return 3;
 	test_fixture_loads();
 	test_state_order();
+	test_layouts();
 	test_page_text();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *msg = load_case(cases[i].path, cases[i].content, &rc, NULL);
