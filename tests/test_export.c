@@ -127,6 +127,15 @@ main(void)
 	tk_check_has("json: alpha 10/2021 overall", b.data,
 	    "\"month\":\"2021-10\",\"roadmap\":\"2021-06\",\"red_flag\":true");
 	tk_check_has("json: no figure is null", b.data, "\"eteneminen\":null");
+	/* alpha 11/2021: 1.1 late (due Q3, ended), 1.2 done (due Q4), ICT 1.1
+	 * not reported (due 2022-Q4): tracked 3, valmis 1/3, eteneminen 1/2;
+	 * the one not reported also counts as not started. */
+	tk_check_has("json: alpha 11/2021 overall, every count", b.data,
+	    "2021-11.yaml\",\"overall\":{\"valmis\":33,"
+	    "\"kaynnissa\":0,\"valmiusaste\":33,\"eteneminen\":50,\"tracked\":3,\"done\":1,"
+	    "\"under_way\":0,\"on_schedule\":0,\"late\":1,\"not_started\":1,"
+	    "\"unreported\":1,\"not_applicable\":0,\"due\":2,\"due_progressing\":1,"
+	    "\"overdue\":1}");
 	tk_buf_reset(&b);
 	tk_export_atom(&b, m, "https://x.example.fi/", 10);
 	tk_check_has("atom: newest first, dated by the deadline", b.data,
