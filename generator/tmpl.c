@@ -840,6 +840,15 @@ put_text(rstate *rs, const char *s, size_t n)
 	const char *nl;
 	size_t i = 0, e;
 
+	/* No indentation to put after a newline (outside indented partials,
+	 * nearly always): the text in one piece. */
+	if (rs->indent.len <= rs->ind0) {
+		if (n) {
+			tk_buf_put(rs->out, s, n);
+			rs->pending = s[n - 1] == '\n';
+		}
+		return;
+	}
 	while (i < n) {
 		flush(rs);
 		nl = memchr(s + i, '\n', n - i);
