@@ -11,15 +11,16 @@
 #   BENCH_FULL=1           every measurement RUNS times (also 100x), all 200 history builds
 #   BENCH_RUNS=N           runs per measurement, the median is reported (default 3)
 #   BENCH_RUNS_BIG=N       runs of the 100x builds and of the incremental rebuilds from 10x
-#                          on (default 1; BENCH_FULL: BENCH_RUNS)
+#                          on (default 3: the copy of 100x's 1.7 GB takes 1.6 s or 5 s as
+#                          writeback lets it, and one run cannot tell; BENCH_QUICK: 1)
 #   BENCH_SIZES="1000 ..." page counts of the generic workload (default 1000 4000 16000)
 #   BENCH_SCALES="1 10 .." scales of the bundled content (default 1 10 100)
-#   BENCH_INCR_SCALES="1"  scales of the incremental benchmark (default 1 10)
+#   BENCH_INCR_SCALES="1"  scales of the incremental benchmark (default 1 10 100)
 #   BENCH_HISTORY_SAMPLE=N separate builds actually run out of the 200 (default 10)
 #   BENCH_SECTIONS="1 2 3 4 5" which tables (3 uses the outputs of 1 and 2)
 #   BENCH_DOC=FILE         where the tables go (default docs/benchmarks.md; - for none)
 #   BENCH_TMP=DIR          where the workloads go (default $TMPDIR or /tmp; 100x needs
-#                          about 4 GB of disk and 10 GB of memory)
+#                          about 20 GB of disk and 10 GB of memory)
 #   BENCH_MEM=DIR          a tmpfs for table 1's second run, output in memory (default
 #                          /dev/shm when writable; - for none)
 #   BENCH_DROP_CACHES=0    do not empty the page cache at the start (done when root)
@@ -46,14 +47,16 @@ if [ "$QUICK" = 1 ]; then
 else
 	SIZES=${BENCH_SIZES:-1000 4000 16000}
 	SCALES=${BENCH_SCALES:-1 10 100}
-	INCR_SCALES=${BENCH_INCR_SCALES:-1 10}
+	INCR_SCALES=${BENCH_INCR_SCALES:-1 10 100}
 	HSAMPLE=${BENCH_HISTORY_SAMPLE:-10}
 fi
 if [ "$FULL" = 1 ]; then
 	RUNS_BIG=${BENCH_RUNS_BIG:-$RUNS}
 	HSAMPLE=200
-else
+elif [ "$QUICK" = 1 ]; then
 	RUNS_BIG=${BENCH_RUNS_BIG:-1}
+else
+	RUNS_BIG=${BENCH_RUNS_BIG:-3}
 fi
 HCOMMITS=200
 SECTIONS=${BENCH_SECTIONS:-1 2 3 4 5}
@@ -234,7 +237,9 @@ say "tiekartta benchmark: $TKV ($REV), $(nproc) cores, $CPU, $MEM; load $LOAD0"
 [ "$(awk -v l="${LOAD0%% *}" -v n="$(nproc)" 'BEGIN { print (l > n / 2) }')" = 0 ] ||
 	say "run.sh: warning: load average $LOAD0 on $(nproc) cores: other work is running, wall times will be noisy"
 
-out "Run $START$([ "$QUICK" = 1 ] && printf ' (BENCH_QUICK=1: a subset)'), \`sh tests/bench/run.sh\`."
+# The settings given, so the command below repeats the run.
+SET=$(env | grep '^BENCH_' | sort | sed "s/=\(.*\)/='\1'/" | tr '\n' ' ')
+out "Run $START$([ "$QUICK" = 1 ] && printf ' (BENCH_QUICK=1: a subset)'), \`${SET}sh tests/bench/run.sh\`."
 out ""
 out "- Machine: $(nproc) cores ($CPU), $MEM memory, $OS, kernel $(uname -r), workloads on $FS"
 out "- Programs: $TKV at \`$REV\` (\`${TKSRC#"$ROOT"/}\`, theme \`${THEME#"$ROOT"/}\` at \`$THEMEREV\`, both copied at the start), $HUGOV"
