@@ -1465,7 +1465,7 @@ load_versions(ctx *c, tk_source *src, const size_t *files, size_t nfiles)
 {
 	tk_model *m = c->m;
 	const tk_ynode *root;
-	size_t i, j, k, start, nsub;
+	size_t i, j, k, start;
 
 	m->versions = xcalloc(nfiles + 1, sizeof(*m->versions));
 	for (start = 0; start < nfiles; start = j) {
@@ -1525,14 +1525,6 @@ load_versions(ctx *c, tk_source *src, const size_t *files, size_t nfiles)
 		vi->v->entities = tk_arena_alloc(m->arena,
 		    (vi->v->nentities + 1) * sizeof(*vi->v->entities));
 		vi->v->nentities = 0;
-		for (i = 0, nsub = 0; i < m->ngroups; i++)
-			for (k = 0; k < nper[i]; k++) {
-				size_t t;
-
-				for (t = 0; t < per_group[i][k]->ntasks; t++)
-					nsub += per_group[i][k]->tasks[t].nsubtasks;
-			}
-		vi->last = tk_arena_alloc(m->arena, (nsub + 1) * sizeof(*vi->last));
 		for (i = 0; i < m->ngroups; i++) {
 			for (k = 0; k < nper[i]; k++) {
 				tk_entity *e = per_group[i][k];
@@ -1545,6 +1537,7 @@ load_versions(ctx *c, tk_source *src, const size_t *files, size_t nfiles)
 			}
 			free(per_group[i]);
 		}
+		vi->last = tk_arena_alloc(m->arena, (vi->v->nsubtasks + 1) * sizeof(*vi->last));
 		free(per_group);
 		free(nper);
 		m->nversions++;
