@@ -302,19 +302,8 @@ req(ctx *c, const tk_ynode *map, const char *key, const char *what)
 	return v;
 }
 
-static const char *
-str(ctx *c, const tk_ynode *n, const char *key)
-{
-	if (n == NULL)
-		return NULL;
-	if (n->kind != TK_YAML_SCALAR) {
-		err(c, n, "'%s' must be text, not %s", key, kind_name(n));
-		return NULL;
-	}
-	return tk_arena_strndup(c->m->arena, n->str, n->len);
-}
-
-/* As str, for a text only compared: the tree's own bytes, not a copy. */
+/* A text's bytes in the tree (the tree goes when the next file is read:
+ * for a text only compared), or NULL with a message when n is no text. */
 static const char *
 scalar(ctx *c, const tk_ynode *n, const char *key)
 {
@@ -325,6 +314,13 @@ scalar(ctx *c, const tk_ynode *n, const char *key)
 		return NULL;
 	}
 	return n->str;
+}
+
+/* A text the model keeps: copied into its arena. */
+static const char *
+str(ctx *c, const tk_ynode *n, const char *key)
+{
+	return scalar(c, n, key) ? tk_arena_strndup(c->m->arena, n->str, n->len) : NULL;
 }
 
 static const char *
