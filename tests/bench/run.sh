@@ -25,6 +25,7 @@
 #                          /dev/shm when writable; - for none)
 #   BENCH_DROP_CACHES=0    do not empty the page cache at the start (done when root)
 #   BENCH_SYNC=0           no sync (untimed) before each timed command
+#   BENCH_EVICT=0          no eviction of earlier runs' files before tables 2 and 3 (fresh())
 #   BENCH_KEEP=1           keep the temporary folder
 #   BENCH_WAIT=S           seconds to leave between a run's deletions and the next
 #                          run's first file (default 360; see settle.sh)
@@ -61,6 +62,7 @@ else
 fi
 HCOMMITS=200
 SYNC=${BENCH_SYNC:-1}
+EVICT=${BENCH_EVICT:-1}
 SECTIONS=${BENCH_SECTIONS:-1 2 3 4 5}
 DOC=${BENCH_DOC:-$ROOT/docs/benchmarks.md}
 INCR_ORG=kainuu
@@ -224,15 +226,17 @@ if [ "${BENCH_DROP_CACHES:-1}" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
 	sync
 	echo 1 >/proc/sys/vm/drop_caches && DROPPED=yes
 fi
-# fresh DIR BIG: a PREP that empties the page cache again and reads DIR back into it,
-# for the 100x runs of tables 2 and 3 (BIG=1): by then the kept outputs of earlier runs
-# (see the notes on ext4) fill the cache, and a build or copy that must reclaim it first
-# was slowed by up to 4 s of kernel time, the copy more than the build. Not for the
-# small runs: an emptied cache also drops the file system's metadata, and copying 16 000
-# small files then took 2.1 s instead of 0.6. With DROPPED=no or BIG=0: nothing.
+# fresh DIR: a PREP for each run of tables 2 and 3 that drops the cached data of every
+# file this run made so far (tests/bench/evict.py) and reads DIR, the run's input (the
+# repository, the output to copy), back in. By then the kept outputs of earlier runs
+# (see the notes on ext4) fill the page cache, and a build or copy that must reclaim it
+# first is slowed, the copy more than the build (at 100x, 4.9 s of CPU against 0.8 s).
+# Not drop_caches: that drops the file system's metadata too, and copying 16 000 small
+# files then took 2.1 s instead of 0.6. BENCH_EVICT=0: nothing.
 fresh() {
-	if [ "$DROPPED" = yes ] && [ "$2" = 1 ]; then
-		printf "sync && echo 1 >/proc/sys/vm/drop_caches && tar cf - -C '%s' . >/dev/null" "$1"
+	if [ "$EVICT" = 1 ]; then
+		printf "'%s' '%s' '%s' && tar cf - -C '%s' . -C '%s' . >/dev/null && cat '%s' >/dev/null" \
+			"$PY" "$BENCH/evict.py" "$W" "$1" "$W/theme" "$TK"
 	else
 		printf true
 	fi
@@ -269,7 +273,7 @@ out "  build forks; peak RSS is that of the largest one). Each build writes into
 out "  folder; the previous one is renamed aside untimed and nothing is deleted before the end"
 out "  (see the notes on ext4). $([ "$SYNC" = 0 ] && echo 'No sync: a run may pay for the writeback of the one before.' || echo '`sync`, untimed, before each timed command: no run pays for the writeback of the one before; the files a run writes stay in the page cache.') In table 1 each"
 out "  program builds each workload once, untimed, before its timed runs. Page cache emptied"
-out "  at the start (\`echo 1 >/proc/sys/vm/drop_caches\`, as root; BENCH_DROP_CACHES=0 not): $DROPPED$([ "$DROPPED" = yes ] && printf '; and again, untimed, before each 100× run of tables 2 and 3 (outputs of 1 GB and more), then the input (the repository, the output to copy) read back into it')."
+out "  at the start (\`echo 1 >/proc/sys/vm/drop_caches\`, as root; BENCH_DROP_CACHES=0 not): $DROPPED. $([ "$EVICT" = 1 ] && printf 'Before each run of tables 2 and 3, untimed, the cached data of the files the benchmark made so far is dropped (tests/bench/evict.py) and the input (the repository, the output to copy) read back in' || printf 'BENCH_EVICT=0: no cached data dropped before the runs of tables 2 and 3')."
 out "- Bundled content: \`content/\` of commit \`$(printf %.12s "$CREV")\`"
 out "- Load average (1, 5, 15 min) at the start: $LOAD0"
 
@@ -369,7 +373,7 @@ if want 2; then
 		cmb=$(printf '%s' "$line" | sed -n 's/.* \([0-9.]*\) MB in .*/\1/p')
 		runs=$RUNS
 		[ "$f" -lt 100 ] || runs=$RUNS_BIG
-		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-pages' '$s/out.tiekartta-spare' '$s/out.tiekartta-parsed' && $(fresh "$s/.git" "$([ "$f" -lt 100 ] || echo 1)")" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
+		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-pages' '$s/out.tiekartta-spare' '$s/out.tiekartta-parsed' && $(fresh "$s/.git")" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
 		pages=$(html_of "$s/out")
 		nf=$(files_of "$s/out")
 		by=$(bytes_of "$s/out")
@@ -396,7 +400,7 @@ if want 3; then
 	out "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 	while IFS='|' read -r name dir bw runs bc; do
 		runs=${runs:-$RUNS}
-		measure "$runs" "$TRASH '$dir.copy' && $(fresh "$dir" "$([ "$(du -sm "$dir" | cut -f1)" -lt 1000 ] || echo 1)")" cp -r "$dir" "$dir.copy"
+		measure "$runs" "$TRASH '$dir.copy' && $(fresh "$dir")" cp -r "$dir" "$dir.copy"
 		say "$name: build ${bw}s, cp -r ${MW}s, ratio $(div "$bw" "$MW" %.1f)"
 		out "| $name | $(files_of "$dir") | $(mb "$(bytes_of "$dir")") | $(fmt %.2f "$bw") | $(fmt %.2f "$MW") | $(div "$bw" "$MW" %.1f)× | $(fmt %.2f "$bc") | $(fmt %.2f "$MC") | $(div "$bc" "$MC" %.1f)× |"
 		trash "$dir.copy" "$dir"
