@@ -231,11 +231,12 @@ fi
 # repository, the output to copy), back in. By then the kept outputs of earlier runs
 # (see the notes on ext4) fill the page cache, and a build or copy that must reclaim it
 # first is slowed, the copy more than the build (at 100x, 4.9 s of CPU against 0.8 s).
-# Not drop_caches: that drops the file system's metadata too, and copying 16 000 small
-# files then took 2.1 s instead of 0.6. BENCH_EVICT=0: nothing.
+# Not drop_caches, which empties the whole cache, the file system's metadata with it.
+# tar writes into a pipe: GNU tar does not read the files when its archive is /dev/null.
+# BENCH_EVICT=0: nothing.
 fresh() {
 	if [ "$EVICT" = 1 ]; then
-		printf "'%s' '%s' '%s' && tar cf - -C '%s' . -C '%s' . >/dev/null && cat '%s' >/dev/null" \
+		printf "'%s' '%s' '%s' && tar cf - -C '%s' . -C '%s' . | cat >/dev/null && cat '%s' >/dev/null" \
 			"$PY" "$BENCH/evict.py" "$W" "$1" "$W/theme" "$TK"
 	else
 		printf true
