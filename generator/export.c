@@ -31,29 +31,11 @@ parts(const tk_counts *c, int k, int *num, int *den)
 /* The literal s at p; the byte after. */
 #define LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
 
-/* n in decimal at p (at most 11 bytes); the byte after. */
-static char *
-int_at(char *p, int n)
-{
-	char tmp[12];
-	size_t i = sizeof(tmp);
-	unsigned u = n < 0 ? 0u - (unsigned)n : (unsigned)n;
-
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (n < 0)
-		*p++ = '-';
-	memcpy(p, tmp + i, sizeof(tmp) - i);
-	return p + sizeof(tmp) - i;
-}
-
 /* A figure (a percentage) at p: null when there is none. */
 static char *
 pct_at(char *p, int pct)
 {
-	return pct < 0 ? LIT(p, "null") : int_at(p, pct);
+	return pct < 0 ? LIT(p, "null") : tk_ll_at(p, pct);
 }
 
 /* One counts object, keys in a fixed order. Written directly, not
@@ -72,17 +54,17 @@ json_counts(tk_buf *out, const tk_counts *c)
 	p = pct_at(LIT(p, ",\"valmiusaste\":"), tk_fig_pct(num, den));
 	parts(c, 3, &num, &den);
 	p = pct_at(LIT(p, ",\"eteneminen\":"), tk_fig_pct(num, den));
-	p = int_at(LIT(p, ",\"tracked\":"), c->tracked);
-	p = int_at(LIT(p, ",\"done\":"), c->done);
-	p = int_at(LIT(p, ",\"under_way\":"), c->under_way);
-	p = int_at(LIT(p, ",\"on_schedule\":"), c->on_schedule);
-	p = int_at(LIT(p, ",\"late\":"), c->late);
-	p = int_at(LIT(p, ",\"not_started\":"), c->not_started);
-	p = int_at(LIT(p, ",\"unreported\":"), c->unreported);
-	p = int_at(LIT(p, ",\"not_applicable\":"), c->not_applicable);
-	p = int_at(LIT(p, ",\"due\":"), c->due);
-	p = int_at(LIT(p, ",\"due_progressing\":"), c->due_progressing);
-	p = int_at(LIT(p, ",\"overdue\":"), c->overdue);
+	p = tk_ll_at(LIT(p, ",\"tracked\":"), c->tracked);
+	p = tk_ll_at(LIT(p, ",\"done\":"), c->done);
+	p = tk_ll_at(LIT(p, ",\"under_way\":"), c->under_way);
+	p = tk_ll_at(LIT(p, ",\"on_schedule\":"), c->on_schedule);
+	p = tk_ll_at(LIT(p, ",\"late\":"), c->late);
+	p = tk_ll_at(LIT(p, ",\"not_started\":"), c->not_started);
+	p = tk_ll_at(LIT(p, ",\"unreported\":"), c->unreported);
+	p = tk_ll_at(LIT(p, ",\"not_applicable\":"), c->not_applicable);
+	p = tk_ll_at(LIT(p, ",\"due\":"), c->due);
+	p = tk_ll_at(LIT(p, ",\"due_progressing\":"), c->due_progressing);
+	p = tk_ll_at(LIT(p, ",\"overdue\":"), c->overdue);
 	*p++ = '}';
 	out->len += (size_t)(p - start);
 	out->data[out->len] = '\0';
@@ -238,7 +220,7 @@ csv_rows(tk_buf *out, const tk_record *rec, const char *group, const char *entit
 {
 	char month[16];
 	const char *fields[5];
-	size_t f, len[5], lead = 0;
+	size_t f, len[5], lead = 0, ml;
 	char *p, *start;
 	int k, num, den, pct;
 
@@ -262,15 +244,16 @@ csv_rows(tk_buf *out, const tk_record *rec, const char *group, const char *entit
 			p += len[f];
 			*p++ = ',';
 		}
-		memcpy(p, measures[k], strlen(measures[k]));
-		p += strlen(measures[k]);
+		ml = strlen(measures[k]);
+		memcpy(p, measures[k], ml);
+		p += ml;
 		*p++ = ',';
 		if (pct >= 0)
-			p = int_at(p, pct);
+			p = tk_ll_at(p, pct);
 		*p++ = ',';
-		p = int_at(p, num);
+		p = tk_ll_at(p, num);
 		*p++ = ',';
-		p = int_at(p, den);
+		p = tk_ll_at(p, den);
 		p = LIT(p, "\r\n");
 	}
 	out->len += (size_t)(p - start);

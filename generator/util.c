@@ -131,8 +131,8 @@ tk_buf_putc(tk_buf *b, char c)
 	tk_buf_put(b, &c, 1);
 }
 
-void
-tk_buf_put_ll(tk_buf *b, long long n)
+char *
+tk_ll_at(char *p, long long n)
 {
 	char tmp[24];
 	size_t i = sizeof(tmp);
@@ -145,7 +145,17 @@ tk_buf_put_ll(tk_buf *b, long long n)
 	} while (u > 0);
 	if (n < 0)
 		tmp[--i] = '-';
-	tk_buf_put(b, tmp + i, sizeof(tmp) - i);
+	memcpy(p, tmp + i, sizeof(tmp) - i);
+	return p + sizeof(tmp) - i;
+}
+
+void
+tk_buf_put_ll(tk_buf *b, long long n)
+{
+	char *p = tk_buf_reserve(b, TK_LL_MAX);
+
+	b->len += (size_t)(tk_ll_at(p, n) - p);
+	b->data[b->len] = '\0';
 }
 
 void

@@ -34,6 +34,10 @@ void tk_buf_puts(tk_buf *b, const char *s);
 void tk_buf_putc(tk_buf *b, char c);
 /* Appends n in decimal, as printf's %lld, without printf's cost. */
 void tk_buf_put_ll(tk_buf *b, long long n);
+/* The same written at p, which has room for TK_LL_MAX bytes; the byte
+ * after it (no NUL). For writers that reserve room once. */
+enum { TK_LL_MAX = 20 };
+char *tk_ll_at(char *p, long long n);
 void tk_buf_printf(tk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tk_buf_vprintf(tk_buf *b, const char *fmt, va_list ap);
 /* Appends s with & < > " ' escaped for HTML text and attribute values. */
