@@ -11,8 +11,8 @@
 #   BENCH_FULL=1           every measurement RUNS times (also 100x), all 200 history builds
 #   BENCH_RUNS=N           runs per measurement, the median is reported (default 3)
 #   BENCH_RUNS_BIG=N       runs of the 100x builds and of the incremental rebuilds from 10x
-#                          on (default 3: the copy of 100x's 1.7 GB takes 1.6 s or 5 s as
-#                          writeback lets it, and one run cannot tell; BENCH_QUICK: 1)
+#                          on (default 3, as one run of 1.7 GB is easily disturbed;
+#                          BENCH_QUICK: 1)
 #   BENCH_SIZES="1000 ..." page counts of the generic workload (default 1000 4000 16000)
 #   BENCH_SCALES="1 10 .." scales of the bundled content (default 1 10 100)
 #   BENCH_INCR_SCALES="1"  scales of the incremental benchmark (default 1 10 100)
@@ -155,9 +155,8 @@ measure() {
 	_i=0
 	while [ "$_i" -lt "$_n" ]; do
 		[ -z "$_prep" ] || sh -c "$_prep" || fail "$_prep"
-		# No run pays for the writeback of the one before: copying the 1.7 GB
-		# of 100x took 1.6 s or 5 s as the dirty pages left by the last
-		# build let it.
+		# No run starts while the writes of the one before are being
+		# written back.
 		[ "$SYNC" = 0 ] || sync
 		_t0=$(date +%s%N)
 		_rc=0
