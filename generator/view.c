@@ -68,14 +68,20 @@ struct tk_view {
 	size_t upto;
 	const tk_version *current;      /* the newest roadmap version */
 	/* Page keys (tk_view_page_key), computed on first use: the records
-	 * all together, by period (as periods) and by version (as the model's). */
-	char (*key_period)[41], (*key_version)[41], key_all[41];
+	 * all together, by period (as periods), by version (as the model's)
+	 * and by region (as the model's). */
+	char (*key_period)[41], (*key_version)[41], (*key_region)[41], key_all[41];
 	char *key_periods;      /* " 24252 24253 ...": every page key names them */
 	char key_common[41], key_salt[41];      /* common_key's, and its salt */
 	/* Where pages' content last changed, as mainline positions (-1: never),
 	 * from the history: outside the records or in the set of months (every
-	 * page), any record, by period, by version. */
-	long c_base, c_all, *c_period, *c_version;
+	 * page), any record, by period, by version, by region; and by period,
+	 * the national medians (median_commit; -2 until asked). */
+	long c_base, c_all, *c_period, *c_version, *c_region, *c_median;
+	/* By period, the national medians of eteneminen (period_medians): by
+	 * group, then overall; NULL until asked. */
+	int **medians;
+	tk_strmap *region_ids;  /* region_by_id's, made on first use */
 	const tk_diff_history *diffs;   /* the versions compared, or own_diffs */
 	tk_diff_history *own_diffs;
 	/* The page's percentage cells, banded [0] and plain [1], by pct + 1:
@@ -628,6 +634,8 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 void
 tk_view_free(tk_view *v)
 {
+	size_t i;
+
 	if (v == NULL)
 		return;
 	tk_diff_history_free(v->own_diffs);
@@ -635,8 +643,16 @@ tk_view_free(tk_view *v)
 	free(v->key_period);
 	free(v->key_periods);
 	free(v->key_version);
+	free(v->key_region);
 	free(v->c_period);
 	free(v->c_version);
+	free(v->c_region);
+	free(v->c_median);
+	if (v->medians)
+		for (i = 0; i < v->nperiods; i++)
+			free(v->medians[i]);
+	free(v->medians);
+	tk_strmap_free(v->region_ids);
 	free(v->nav);
 	free(v->pages);
 	tk_fig_table_free(v->own_table);
@@ -1176,23 +1192,60 @@ set_group_bars(tk_view *v, tk_value *d, const tk_record *rec, int period,
 	free(pct);
 }
 
-/* The national median of eteneminen in group g (NULL: overall). */
-static int
-national_median(tk_view *v, int period, const tk_group *g)
+/* The index of period among the view's (ascending), or -1. */
+static long
+period_index(const tk_view *v, int period)
+{
+	size_t lo = 0, hi = v->nperiods;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v->periods[mid] < period)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->nperiods && v->periods[lo] == period ? (long)lo : -1;
+}
+
+/* The national medians of eteneminen in period into out[0..ngroups]: by
+ * group, then overall. Only the regions with has[r] count (NULL: all). */
+static void
+medians_of(tk_view *v, int period, const char *has, int *out)
 {
 	int *vals = xcalloc(v->nregions + 1, sizeof(int));
-	size_t i, n = 0;
-	int med;
+	size_t g, i, n;
 
-	for (i = 0; i < v->nregions; i++) {
-		const tk_record *rec = record_at(v, tk_model_region(v->m, i), period);
+	for (g = 0; g <= v->ngroups; g++) {
+		const tk_group *grp = g < v->ngroups ? tk_model_group(v->m, g) : NULL;
 
-		if (rec)
-			vals[n++] = meas(v, rec, g)->eteneminen;
+		for (i = n = 0; i < v->nregions; i++) {
+			const tk_record *rec;
+
+			if ((has == NULL || has[i]) &&
+			    (rec = record_at(v, tk_model_region(v->m, i), period)) != NULL)
+				vals[n++] = meas(v, rec, grp)->eteneminen;
+		}
+		out[g] = tk_fig_median(vals, n);
 	}
-	med = tk_fig_median(vals, n);
 	free(vals);
-	return med;
+}
+
+/* The national medians of a period with records, as medians_of, kept:
+ * every region page of the month shows them and its key names them. */
+static const int *
+period_medians(tk_view *v, int period)
+{
+	long x = period_index(v, period);
+
+	if (v->medians == NULL)
+		v->medians = xcalloc(v->nperiods + 1, sizeof(*v->medians));
+	if (v->medians[x] == NULL) {
+		v->medians[x] = xcalloc(v->ngroups + 1, sizeof(int));
+		medians_of(v, period, NULL, v->medians[x]);
+	}
+	return v->medians[x];
 }
 
 /* Tracked subtasks past their quarter and not done, with how long. */
@@ -1498,6 +1551,7 @@ build_region(tk_view *v, const page *p)
 	const tk_region *r = p->obj;
 	tk_value *d = common(v, p, tx(v, &r->name)), *x, *l;
 	const tk_record *last = NULL;
+	const int *med;
 	char key[32];
 	size_t i;
 
@@ -1559,13 +1613,14 @@ build_region(tk_view *v, const page *p)
 		set_trend(v, d, r, "trendi");
 		tk_value_map_set(d, "overdue", overdue_list(v, last));
 		l = set_new(d, "comparison", tk_value_list());
+		med = period_medians(v, last->period);
 		for (i = 0; i <= v->ngroups; i++) {
 			const tk_group *g = i < v->ngroups ? tk_model_group(v->m, i) : NULL;
 
 			x = push_map(l);
 			tk_value_set_str(x, "title", g ? tx(v, &g->title) : ui(v, "all_groups"));
 			tk_value_map_set(x, "own", cell(v, meas(v, last, g)->eteneminen));
-			tk_value_map_set(x, "median", cell(v, national_median(v, last->period, g)));
+			tk_value_map_set(x, "median", cell(v, med[i]));
 		}
 		tk_value_map_set(d, "observations", remarks(v, last->observations,
 		    last->nobservations));
@@ -2014,18 +2069,15 @@ build_build(tk_view *v, const page *p)
 static long
 period_of(const tk_record *rec, const void *arg)
 {
-	const tk_view *v = arg;
-	size_t lo = 0, hi = v->nperiods;
+	return period_index(arg, rec->period);
+}
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v->periods[mid] < rec->period)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < v->nperiods && v->periods[lo] == rec->period ? (long)lo : -1;
+/* The index of rec's region among the model's. */
+static long
+region_of(const tk_record *rec, const void *arg)
+{
+	(void)arg;
+	return (long)rec->region->index;
 }
 
 /* The index of rec's roadmap version among the model's. */
@@ -2054,6 +2106,8 @@ prepare_keys(tk_view *v)
 	tk_model_records_keys(v->m, period_of, v, v->nperiods, v->key_period);
 	v->key_version = xcalloc(n + 1, sizeof(*v->key_version));
 	tk_model_records_keys(v->m, version_of, v->m, n, v->key_version);
+	v->key_region = xcalloc(v->nregions + 1, sizeof(*v->key_region));
+	tk_model_records_keys(v->m, region_of, NULL, v->nregions, v->key_region);
 	{
 		tk_buf b = TK_BUF_INIT;
 
@@ -2099,6 +2153,21 @@ names_version(tk_view *v, tk_strmap *known, const tk_hist_change *ch, const tk_v
 	return rm == NULL || strcmp(rm, ver->id) == 0;
 }
 
+/* The region whose folder under status/ is id, or NULL. */
+static const tk_region *
+region_by_id(tk_view *v, const char *id)
+{
+	size_t i;
+
+	if (v->region_ids == NULL) {
+		v->region_ids = tk_strmap_new();
+		for (i = 0; i < v->nregions; i++)
+			tk_strmap_put(v->region_ids, tk_model_region(v->m, i)->id,
+			    (void *)tk_model_region(v->m, i));
+	}
+	return tk_strmap_get(v->region_ids, id);
+}
+
 /* Where each kind of input last changed on the mainline, from the history
  * (see tk_view's c_*). A deleted record counts where it was deleted; a
  * record that moved to another roadmap version counts for both. */
@@ -2119,17 +2188,22 @@ prepare_commits(tk_view *v)
 		tk_strmap_put(known, tk_model_record(v->m, i)->oid, (void *)tk_model_record(v->m, i));
 	v->c_base = v->c_all = -1;
 	v->c_period = xcalloc(v->nperiods + 1, sizeof(*v->c_period));
+	v->c_median = xcalloc(v->nperiods + 1, sizeof(*v->c_median));
 	v->c_version = xcalloc(nv + 1, sizeof(*v->c_version));
+	v->c_region = xcalloc(v->nregions + 1, sizeof(*v->c_region));
 	for (i = 0; i < v->nperiods; i++)
-		v->c_period[i] = -1;
+		v->c_period[i] = -1, v->c_median[i] = -2;
 	for (i = 0; i < nv; i++)
 		v->c_version[i] = -1;
+	for (i = 0; i < v->nregions; i++)
+		v->c_region[i] = -1;
 	/* A snapshot sees the mainline up to its own commit only. */
 	for (i = 0; i < v->upto; i++)
 		if (tk_history_commit(h, i)->other_changed)
 			raise(&v->c_base, (long)i);
 	for (r = 0; r < tk_history_nregions(h); r++) {
 		const tk_hist_region *hr = tk_history_region(h, r);
+		const tk_region *reg = region_by_id(v, hr->id);
 
 		for (i = 0; i < hr->nrecords; i++) {
 			const tk_hist_record *rec = &hr->records[i];
@@ -2142,6 +2216,8 @@ prepare_commits(tk_view *v)
 				if (ch->commit->pos >= v->upto)
 					continue;
 				raise(&v->c_all, pos);
+				if (reg)
+					raise(&v->c_region[reg->index], pos);
 				for (x = 0; x < v->nperiods; x++)
 					if (v->periods[x] == rec->period)
 						raise(&v->c_period[x], pos);
@@ -2183,6 +2259,100 @@ prepare_commits(tk_view *v)
 	free(counts);
 }
 
+typedef struct {
+	long pos;
+	size_t k;       /* the change's place among its record's */
+	const tk_hist_record *rec;
+	const tk_region *region;
+} median_event;
+
+/* Newest first; a record's own changes in one commit (a merged branch's)
+ * newest first too. */
+static int
+cmp_median_event(const void *a, const void *b)
+{
+	const median_event *x = a, *y = b;
+
+	if (x->pos != y->pos)
+		return x->pos > y->pos ? -1 : 1;
+	return x->k > y->k ? -1 : x->k < y->k;
+}
+
+/* Where the national medians of period last changed on the mainline, as
+ * a position (-1: not in the history seen). They count only the regions'
+ * figures, so a record that leaves them as they were changes no other
+ * region's page. Walks the month's record changes back from the newest:
+ * while each brought in a record the model holds as it is now, the set
+ * before it is known and so are its medians. The first change that did
+ * something else (an edit, a deletion) is counted as a change, unseen. */
+static long
+median_commit(tk_view *v, int period)
+{
+	long x = period_index(v, period), at = -1;
+	const tk_history *h = v->commits;
+	median_event *ev = NULL;
+	size_t nev = 0, cap = 0, r, i, k;
+	char *has;
+	const int *today;
+	int *before;
+
+	if (x < 0 || h == NULL)
+		return -1;
+	prepare_commits(v);
+	if (v->c_median[x] != -2)
+		return v->c_median[x];
+	for (r = 0; r < tk_history_nregions(h); r++) {
+		const tk_hist_region *hr = tk_history_region(h, r);
+		const tk_region *reg = region_by_id(v, hr->id);
+
+		/* A folder no region owns shows on no page. */
+		for (i = 0; reg && i < hr->nrecords; i++) {
+			if (hr->records[i].period != period)
+				continue;
+			for (k = 0; k < hr->records[i].nchanges; k++) {
+				if (hr->records[i].changes[k].commit->pos >= v->upto)
+					continue;
+				if (nev == cap)
+					ev = xrealloc(ev, (cap = cap ? 2 * cap : 64) * sizeof(*ev));
+				ev[nev].pos = (long)hr->records[i].changes[k].commit->pos;
+				ev[nev].k = k;
+				ev[nev].rec = &hr->records[i];
+				ev[nev++].region = reg;
+			}
+		}
+	}
+	if (nev)
+		qsort(ev, nev, sizeof(*ev), cmp_median_event);
+	today = period_medians(v, period);
+	has = xcalloc(v->nregions + 1, 1);
+	before = xcalloc(v->ngroups + 1, sizeof(int));
+	for (r = 0; r < v->nregions; r++)
+		has[r] = record_at(v, tk_model_region(v->m, r), period) != NULL;
+	for (i = 0; i < nev && at < 0; ) {
+		long pos = ev[i].pos;
+
+		for (; i < nev && ev[i].pos == pos && at < 0; i++) {
+			const tk_hist_change *ch = &ev[i].rec->changes[ev[i].k];
+			const tk_record *now = record_at(v, ev[i].region, period);
+			size_t ri = ev[i].region->index;
+
+			if (ch->kind != TK_HIST_ADDED || !has[ri] || now == NULL ||
+			    strcmp(ch->blob, now->oid) != 0)
+				at = pos;
+			has[ri] = 0;
+		}
+		if (at < 0) {
+			medians_of(v, period, has, before);
+			if (memcmp(before, today, (v->ngroups + 1) * sizeof(int)) != 0)
+				at = pos;
+		}
+	}
+	free(before);
+	free(has);
+	free(ev);
+	return v->c_median[x] = at;
+}
+
 /* The commit where what page p shows last changed, or NULL without a
  * history (a folder, a snapshot of a commit off the mainline). */
 static const tk_hist_commit *
@@ -2201,9 +2371,18 @@ page_commit(tk_view *v, const page *p)
 		break;
 	case K_INDEX:
 	case K_GROUP:
-	case K_REGION:
 		raise(&at, v->c_all);
 		break;
+	case K_REGION: {
+		const tk_region *r = p->obj;
+
+		raise(&at, v->c_region[r->index]);
+		/* Its latest month's national medians, beside its own figures. */
+		if (v->rstart[r->index] < v->rend[r->index])
+			raise(&at, median_commit(v, tk_model_record(v->m,
+			    v->rend[r->index] - 1)->period));
+		break;
+	}
 	case K_SUBTASK:
 		for (x = 0; x < tk_model_nversions(v->m); x++)
 			if (tk_model_version(v->m, x) == p->obj2)
@@ -2287,8 +2466,19 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 	case K_GROUP:
 		key_line(&b, "records", v->key_all);
 		break;
-	case K_REGION:
-		key_line(&b, "records", v->key_all);
+	case K_REGION: {
+		const tk_region *r = p->obj;
+
+		key_line(&b, "records of the region", v->key_region[r->index]);
+		if (v->rstart[r->index] < v->rend[r->index]) {
+			int period = tk_model_record(v->m, v->rend[r->index] - 1)->period;
+			const int *med = period_medians(v, period);
+
+			tk_buf_printf(&b, "medians of %d", period);
+			for (k = 0; k <= v->ngroups; k++)
+				tk_buf_printf(&b, " %d", med[k]);
+			tk_buf_putc(&b, '\n');
+		}
 		if (tk_model_site(v->m)->file_url && tk_model_commit(v->m))
 			key_line(&b, "file_url at", tk_model_commit(v->m));
 		if (v->history) {
@@ -2296,6 +2486,7 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 			key_line(&b, "history", h);
 		}
 		break;
+	}
 	case K_SUBTASK:
 		for (k = 0; k < tk_model_nversions(v->m); k++)
 			if (tk_model_version(v->m, k) == p->obj2)
