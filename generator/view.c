@@ -2370,7 +2370,6 @@ page_commit(tk_view *v, const page *p)
 		at = (long)v->upto - 1;
 		break;
 	case K_INDEX:
-	case K_GROUP:
 		raise(&at, v->c_all);
 		break;
 	case K_REGION: {
@@ -2390,6 +2389,7 @@ page_commit(tk_view *v, const page *p)
 		break;
 	case K_MONTH:
 	case K_THEMES:
+	case K_GROUP:   /* every organisation in the latest month */
 		for (x = 0; x < v->nperiods; x++)
 			if (v->periods[x] == (p->kind == K_MONTH ? p->period : v->latest))
 				raise(&at, v->c_period[x]);
@@ -2463,7 +2463,6 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 	/* What the page itself shows, beyond the content in salt. */
 	switch (p->kind) {
 	case K_INDEX:
-	case K_GROUP:
 		key_line(&b, "records", v->key_all);
 		break;
 	case K_REGION: {
@@ -2496,6 +2495,7 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 		key_line(&b, "records of the month", period_key(v, p->period));
 		break;
 	case K_THEMES:
+	case K_GROUP:
 		key_line(&b, "records of the month", period_key(v, v->latest));
 		break;
 	case K_BUILD:

@@ -186,6 +186,7 @@ check "the parsed files written anew, with one tree more ($ntrees before)" \
 check "its organisation's page is rewritten" changed alueet/beta/index.html
 check "its month's page is rewritten" changed tilannekuva/2021-11/index.html
 check "the overview is rewritten" changed index.html
+check "a group's page is rewritten: it shows the latest month" changed ryhmat/htt/index.html
 check "the other month's page is kept" kept tilannekuva/2021-10/index.html
 check "its organisation's page names the new commit" grep -q "<code title=\"$(git -C "$R" rev-parse HEAD)\">" "$W/site/alueet/beta/index.html"
 # A copy of alpha's November: November's national medians stay as they were.
@@ -202,6 +203,8 @@ commit "Alpha: lokakuun korjaus"
 rebuild "a corrected record"
 check "the October page shows the correction" changed tilannekuva/2021-10/index.html
 check "the November page is kept" kept tilannekuva/2021-11/index.html
+check "a group's page is kept: October is not the latest month" kept ryhmat/htt/index.html
+check "and it names the commit before" grep -q "<code title=\"$(git -C "$R" rev-parse HEAD~1)\">" "$W/site/ryhmat/htt/index.html"
 
 # A roadmap edit reaches every page that shows the roadmap.
 sed -i 's/title: "Ensimmäinen"/title: "Ensimmäinen, muutettu"/' "$R/content/roadmap/2021-06/htt.yaml"
