@@ -503,6 +503,19 @@ record_at(tk_view *v, const tk_region *r, int period)
 	return NULL;
 }
 
+/* Region ri's latest record against roadmap version ver, or NULL: what
+ * the version's subtask pages show of it. */
+static const tk_record *
+latest_in(const tk_view *v, size_t ri, const tk_version *ver)
+{
+	size_t k;
+
+	for (k = v->rend[ri]; k-- > v->rstart[ri];)
+		if (tk_model_record(v->m, k)->version == ver)
+			return tk_model_record(v->m, k);
+	return NULL;
+}
+
 static const tk_measure *
 meas(tk_view *v, const tk_record *rec, const tk_group *g)
 {
@@ -1782,14 +1795,9 @@ build_subtask(tk_view *v, const page *p)
 	l = set_new(d, "regions", tk_value_list());
 	for (i = 0; i < v->nregions; i++) {
 		const tk_region *r = tk_model_region(v->m, i);
-		const tk_record *rec = NULL;
+		const tk_record *rec = latest_in(v, i, ver);
 		const tk_report *rp = NULL;
 
-		for (k = v->rend[i]; k-- > v->rstart[i];)
-			if (tk_model_record(v->m, k)->version == ver) {
-				rec = tk_model_record(v->m, k);
-				break;
-			}
 		x = region_link(v, push_map(l), r);
 		tk_value_set_bool(x, "applies", tk_entity_applies(ent, r));
 		tk_value_set_bool(x, "has_data", rec != NULL);
@@ -2080,23 +2088,10 @@ region_of(const tk_record *rec, const void *arg)
 	return (long)rec->region->index;
 }
 
-/* The index of rec's roadmap version among the model's. */
-static long
-version_of(const tk_record *rec, const void *arg)
-{
-	const tk_model *m = arg;
-	size_t i;
-
-	for (i = 0; i < tk_model_nversions(m); i++)
-		if (tk_model_version(m, i) == rec->version)
-			return (long)i;
-	return -1;
-}
-
 static void
 prepare_keys(tk_view *v)
 {
-	size_t i, n = tk_model_nversions(v->m);
+	size_t i, k, n = tk_model_nversions(v->m);
 
 	if (v->key_period)
 		return;
@@ -2104,8 +2099,19 @@ prepare_keys(tk_view *v)
 	/* In one pass each: at 100x, 170 periods by 39 000 records. */
 	v->key_period = xcalloc(v->nperiods + 1, sizeof(*v->key_period));
 	tk_model_records_keys(v->m, period_of, v, v->nperiods, v->key_period);
+	/* A version's subtask pages show each region's latest record of it. */
 	v->key_version = xcalloc(n + 1, sizeof(*v->key_version));
-	tk_model_records_keys(v->m, version_of, v->m, n, v->key_version);
+	for (k = 0; k < n; k++) {
+		tk_buf b = TK_BUF_INIT;
+
+		for (i = 0; i < v->nregions; i++) {
+			const tk_record *rec = latest_in(v, i, tk_model_version(v->m, k));
+
+			tk_buf_printf(&b, "%s %s\n", tk_model_region(v->m, i)->id, rec ? rec->oid : "-");
+		}
+		tk_source_hash(v->key_version[k], b.data, b.len);
+		tk_buf_free(&b);
+	}
 	v->key_region = xcalloc(v->nregions + 1, sizeof(*v->key_region));
 	tk_model_records_keys(v->m, region_of, NULL, v->nregions, v->key_region);
 	{
@@ -2168,6 +2174,14 @@ region_by_id(tk_view *v, const char *id)
 	return tk_strmap_get(v->region_ids, id);
 }
 
+/* Does change ch, or the one before it (was, or NULL), name ver? */
+static int
+names_either(tk_view *v, tk_strmap *known, const tk_hist_change *ch,
+    const tk_hist_change *was, const tk_version *ver)
+{
+	return names_version(v, known, ch, ver) || (was && names_version(v, known, was, ver));
+}
+
 /* Where each kind of input last changed on the mainline, from the history
  * (see tk_view's c_*). A deleted record counts where it was deleted; a
  * record that moved to another roadmap version counts for both. */
@@ -2180,6 +2194,7 @@ prepare_commits(tk_view *v)
 	int *pers = NULL, *counts = NULL;
 	long c_months = -1;
 	tk_strmap *known;
+	const tk_record **latest;
 
 	if (v->c_period || h == NULL)
 		return;
@@ -2201,10 +2216,13 @@ prepare_commits(tk_view *v)
 	for (i = 0; i < v->upto; i++)
 		if (tk_history_commit(h, i)->other_changed)
 			raise(&v->c_base, (long)i);
+	latest = xcalloc(nv + 1, sizeof(*latest));
 	for (r = 0; r < tk_history_nregions(h); r++) {
 		const tk_hist_region *hr = tk_history_region(h, r);
 		const tk_region *reg = region_by_id(v, hr->id);
 
+		for (x = 0; reg && x < nv; x++)
+			latest[x] = latest_in(v, reg->index, tk_model_version(v->m, x));
 		for (i = 0; i < hr->nrecords; i++) {
 			const tk_hist_record *rec = &hr->records[i];
 
@@ -2221,10 +2239,15 @@ prepare_commits(tk_view *v)
 				for (x = 0; x < v->nperiods; x++)
 					if (v->periods[x] == rec->period)
 						raise(&v->c_period[x], pos);
-				for (x = 0; x < nv; x++)
-					if (v->c_version[x] < pos && (names_version(v, known, ch,
-					    tk_model_version(v->m, x)) || (was && names_version(v, known,
-					    was, tk_model_version(v->m, x)))))
+				/* A version's subtask pages show the region's latest
+				 * record of it: a change there counts, and one to a
+				 * later month that names the version, or did (it came
+				 * or went). A folder no region owns is on no page. */
+				for (x = 0; reg && x < nv; x++)
+					if (v->c_version[x] < pos && (latest[x] ?
+					    rec->period == latest[x]->period || (rec->period > latest[x]->period &&
+					    names_either(v, known, ch, was, tk_model_version(v->m, x))) :
+					    names_either(v, known, ch, was, tk_model_version(v->m, x))))
 						raise(&v->c_version[x], pos);
 				if (ch->kind != TK_HIST_MODIFIED) {
 					ev = xrealloc(ev, (nev + 1) * sizeof(*ev));
@@ -2254,6 +2277,7 @@ prepare_commits(tk_view *v)
 	}
 	raise(&v->c_base, c_months);
 	tk_strmap_free(known);
+	free(latest);
 	free(ev);
 	free(pers);
 	free(counts);

@@ -205,6 +205,8 @@ check "the October page shows the correction" changed tilannekuva/2021-10/index.
 check "the November page is kept" kept tilannekuva/2021-11/index.html
 check "a group's page is kept: October is not the latest month" kept ryhmat/htt/index.html
 check "and it names the commit before" grep -q "<code title=\"$(git -C "$R" rev-parse HEAD~1)\">" "$W/site/ryhmat/htt/index.html"
+check "a subtask's page is kept: it shows alpha's November" kept tiekartta/2021-06/htt-a-1-2/index.html
+check "and it names the commit before" grep -q "<code title=\"$(git -C "$R" rev-parse HEAD~1)\">" "$W/site/tiekartta/2021-06/htt-a-1-2/index.html"
 
 # A roadmap edit reaches every page that shows the roadmap.
 sed -i 's/title: "Ensimmäinen"/title: "Ensimmäinen, muutettu"/' "$R/content/roadmap/2021-06/htt.yaml"
