@@ -8,7 +8,15 @@
  * its own offset (pwrite), so nothing buffered can land twice or elsewhere
  * when the build forks. Trees kept from the last store are copied into it
  * at the end, and when they are all it holds, as after a rebuild that
- * changed no content file, the last store stays as it is, unwritten. */
+ * changed no content file, the last store stays as it is, unwritten.
+ *
+ * When the last store's live trees outweigh what it would then hold dead,
+ * the new trees, a new index and a new footer are added at its end
+ * instead (append): a new record no longer copies the whole store, 500 MB
+ * at 100x. The old index and footer and the trees no longer wanted stay
+ * in it, unread. A build stopped halfway through adding leaves no footer
+ * at the end, so the next one does not trust the store and parses
+ * everything. */
 #define _GNU_SOURCE
 #include "parsestore.h"
 
@@ -46,6 +54,7 @@ struct tk_parsestore {
 	char *file, *tmp;
 	char program[41];
 	FILE *old;              /* the last build's store, or NULL */
+	uint64_t old_size;      /* its size */
 	index_t was;
 	int next;               /* the next store, or -1 once writing failed */
 	/* The site's folder does not exist yet (a first build): the trees
@@ -147,7 +156,7 @@ read_old(tk_parsestore *s)
 	    fseek(s->old, end - FOOT, SEEK_SET) != 0 || fread(foot, 1, FOOT, s->old) != FOOT ||
 	    memcmp(foot + 24, END_MARK, 8) != 0)
 		goto none;
-	size = (uint64_t)end;
+	size = s->old_size = (uint64_t)end;
 	ioff = get64(foot);
 	n = get64(foot + 8);
 	if (ioff < HEAD || ioff > size - FOOT || (size - FOOT - ioff) / ENTRY != n ||
@@ -335,32 +344,54 @@ tk_parsestore_agrees(const tk_parsestore *s, tk_ydoc *restored, tk_ydoc *parsed)
 	return same;
 }
 
-/* Copies len bytes at off of the last store to the end of the next one,
- * in the kernel where it can; on failure there is no next store. */
-static void
-copy_range(tk_parsestore *s, uint64_t off, uint64_t len)
+/* Copies len bytes at in of file from to out of file to, in the kernel
+ * where it can. 0, or -1. */
+static int
+copy_fd(int from, uint64_t in, int to, uint64_t out, uint64_t len)
 {
-	loff_t in = (loff_t)off, out = (loff_t)s->next_off;
-	unsigned char *buf;
+	loff_t i = (loff_t)in, o = (loff_t)out;
+	char buf[1 << 16];
 
 	while (len > 0) {
-		ssize_t n = copy_file_range(fileno(s->old), &in, s->next, &out, len, 0);
+		ssize_t n = copy_file_range(from, &i, to, &o, len, 0);
 
 		if (n <= 0)
 			break;
 		len -= (uint64_t)n;
 	}
-	if (len == 0)
-		return;
 	/* Not possible here (another file system, an old kernel): by hand. */
-	buf = xmalloc(len + 1);
-	if (pread(fileno(s->old), buf, len, in) == (ssize_t)len)
-		put_at(s, (uint64_t)out, buf, len);
-	else {
+	while (len > 0) {
+		ssize_t n = pread(from, buf, len < sizeof(buf) ? len : sizeof(buf), i), w;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		for (w = 0; w < n; ) {
+			ssize_t k = pwrite(to, buf + w, (size_t)(n - w), o + w);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				return -1;
+			w += k;
+		}
+		i += n;
+		o += n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+/* Copies len bytes at off of the last store to the end of the next one;
+ * on failure there is no next store. */
+static void
+copy_range(tk_parsestore *s, uint64_t off, uint64_t len)
+{
+	if (copy_fd(fileno(s->old), off, s->next, s->next_off, len) < 0) {
 		close(s->next);
 		s->next = -1;
 	}
-	free(buf);
 }
 
 /* Copies the trees kept from the last store into the next one, a run of
@@ -389,11 +420,76 @@ copy_kept(tk_parsestore *s)
 	s->nkept = 0;
 }
 
+/* The index of the next store and its footer, for an index at ioff. */
+static unsigned char *
+index_bytes(const tk_parsestore *s, uint64_t ioff, size_t *len)
+{
+	unsigned char *idx = xcalloc(1, s->now.n * ENTRY + FOOT), *foot = idx + s->now.n * ENTRY;
+	size_t i;
+
+	for (i = 0; i < s->now.n; i++) {
+		unsigned char *p = idx + i * ENTRY;
+
+		memcpy(p, s->now.e[i]->oid, 40);
+		put64(p + 40, s->now.e[i]->off);
+		put64(p + 48, s->now.e[i]->len);
+		put64(p + 56, s->now.e[i]->check);
+	}
+	put64(foot, ioff);
+	put64(foot + 8, s->now.n);
+	put64(foot + 16, checksum(idx, s->now.n * ENTRY));
+	memcpy(foot + 24, END_MARK, 8);
+	*len = s->now.n * ENTRY + FOOT;
+	return idx;
+}
+
+/* Adds the new trees (in the next store's file, from HEAD on), the index
+ * and the footer at the end of the last store, when what it holds dead
+ * afterwards weighs no more than what it holds live. 1 done, 0 not
+ * wanted, -1 failed: the last store may have lost its footer. */
+static int
+append_to_old(tk_parsestore *s)
+{
+	uint64_t added = s->next_off - HEAD, live = HEAD, at = s->old_size, ioff;
+	unsigned char *idx;
+	size_t i, ilen;
+	int fd, from, ok;
+
+	if (s->old == NULL || s->next < 0)
+		return 0;
+	for (i = 0; i < s->now.n; i++)
+		live += s->now.e[i]->len;
+	live += s->now.n * ENTRY + FOOT;
+	if (at + added + s->now.n * ENTRY + FOOT > 2 * live)
+		return 0;
+	if ((fd = open(s->file, O_WRONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if ((from = open(s->tmp, O_RDONLY | O_CLOEXEC)) < 0) {
+		close(fd);
+		return 0;
+	}
+	ok = copy_fd(from, HEAD, fd, at, added) == 0;
+	close(from);
+	for (i = 0; i < s->now.n; i++)
+		if (!s->now.e[i]->in_old)
+			s->now.e[i]->off += at - HEAD;
+	ioff = at + added;
+	idx = index_bytes(s, ioff, &ilen);
+	ok = ok && pwrite(fd, idx, ilen, (off_t)ioff) == (ssize_t)ilen;
+	free(idx);
+	ok = close(fd) == 0 && ok;
+	close(s->next);
+	s->next = -1;
+	if (!ok && errno == 0)
+		errno = EIO;
+	return ok ? 1 : -1;
+}
+
 int
 tk_parsestore_save(tk_parsestore *s)
 {
-	unsigned char *idx, foot[FOOT];
-	size_t i;
+	unsigned char *idx;
+	size_t ilen;
 	int ok;
 
 	if (s->mode == TK_PAGECACHE_OFF)
@@ -406,6 +502,11 @@ tk_parsestore_save(tk_parsestore *s)
 		s->next = -1;
 		s->waiting = 0;
 		return 0;
+	}
+	switch (append_to_old(s)) {
+	case 1: return 0;
+	case -1: return -1;
+	default: break;
 	}
 	if (s->waiting) {
 		char head[HEAD + 1];
@@ -423,21 +524,8 @@ tk_parsestore_save(tk_parsestore *s)
 		errno = EIO;
 		return -1;
 	}
-	idx = xcalloc(s->now.n + 1, ENTRY);
-	for (i = 0; i < s->now.n; i++) {
-		unsigned char *p = idx + i * ENTRY;
-
-		memcpy(p, s->now.e[i]->oid, 40);
-		put64(p + 40, s->now.e[i]->off);
-		put64(p + 48, s->now.e[i]->len);
-		put64(p + 56, s->now.e[i]->check);
-	}
-	put64(foot, s->next_off);
-	put64(foot + 8, s->now.n);
-	put64(foot + 16, checksum(idx, s->now.n * ENTRY));
-	memcpy(foot + 24, END_MARK, 8);
-	put_at(s, s->next_off, idx, s->now.n * ENTRY);
-	put_at(s, s->next_off + s->now.n * ENTRY, foot, FOOT);
+	idx = index_bytes(s, s->next_off, &ilen);
+	put_at(s, s->next_off, idx, ilen);
 	free(idx);
 	ok = s->next >= 0 && close(s->next) == 0;
 	s->next = -1;

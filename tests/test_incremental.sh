@@ -181,8 +181,13 @@ ntrees=$(trees "$P") pino=$(stat -c %i "$P")
 sed -e 's/^region: alpha/region: beta/' "$R/content/status/alpha/2021-11.yaml" >"$R/content/status/beta/2021-11.yaml"
 commit "Beta: marraskuu"
 rebuild "a new record"
-check "the parsed files written anew, with one tree more ($ntrees before)" \
-	[ "$(stat -c %i "$P")" != "$pino" ] && [ "$(trees "$P")" = $((ntrees + 1)) ]
+check "the parsed files hold one tree more ($ntrees before), added at their end" \
+	[ "$(stat -c %i "$P")" = "$pino" ] && [ "$(trees "$P")" = $((ntrees + 1)) ]
+# Every tree read back from where it was added: a build again adds none.
+was=$(stat -c '%i %s' "$P")
+$TK build -q --repo "$R" --theme "$W/theme" --out "$W/site"
+check "and a build again finds every tree in them: they stay as they are" \
+	[ "$(stat -c '%i %s' "$P")" = "$was" ]
 check "its organisation's page is rewritten" changed alueet/beta/index.html
 check "its month's page is rewritten" changed tilannekuva/2021-11/index.html
 check "the overview is rewritten" changed index.html
@@ -626,5 +631,38 @@ inodes "$W/site" >"$W/after"
 comm -13 "$W/before" "$W/after" | cut -d' ' -f1 >"$W/changed"
 check "medians, uncommitted: alpha's page is rewritten" changed alueet/alpha/index.html
 check "medians, uncommitted: and shows 100 %" median "Hallinto, talous ja tukipalvelut" 100
+
+# The parsed files grow at their end while what they hold dead (trees no
+# longer wanted, old indexes) weighs no more than what they hold live; then
+# they are written anew, smaller.
+git -C "$R" checkout -q -- content
+rebuild "parsed files: the commit again"
+pino=$(stat -c %i "$P") appended=0 rewritten=0 i=0
+while [ $i -lt 40 ] && [ $rewritten = 0 ]; do
+	i=$((i + 1))
+	size=$(stat -c %s "$P")
+	sed -i "s/^  ict-a-1-1: .*/  ict-a-1-1: {state: valmis, note: \"Muokkaus $i.\"}/" "$R/content/status/beta/2021-10.yaml"
+	commit "Beeta: muokkaus $i"
+	$TK build -q --repo "$R" --theme "$W/theme" --out "$W/site" 2>>"$W/err"
+	if [ "$(stat -c %i "$P")" != "$pino" ]; then
+		rewritten=$i small=$(stat -c %s "$P")
+	elif [ "$(stat -c %s "$P")" -gt "$size" ]; then
+		appended=$((appended + 1))
+	fi
+done
+check "parsed files: added to at their end, each edit ($appended times)" \
+	[ "$appended" -ge 2 ] && [ "$appended" = $((i - 1)) ]
+check "parsed files: then written anew, smaller ($size bytes before, $small after)" \
+	[ "$rewritten" -gt 0 ] && [ "$small" -lt "$size" ]
+sed -i "s/Muokkaus [0-9]*\./Muokkaus./" "$R/content/status/beta/2021-10.yaml"
+commit "Beeta: muokkaus"
+rebuild "parsed files: one more edit, every tree verified"
+# A build stopped halfway through adding leaves no footer at the end: the
+# next build does not trust the store, parses every file and writes it anew.
+ntrees=$(trees "$P") pino=$(stat -c %i "$P")
+truncate -s -5 "$P"
+rebuild "parsed files: after losing their footer"
+check "parsed files: written anew, with every tree ($ntrees)" \
+	[ "$(stat -c %i "$P")" != "$pino" ] && [ "$(trees "$P")" = "$ntrees" ]
 
 finish
