@@ -25,7 +25,7 @@
 #                          /dev/shm when writable; - for none)
 #   BENCH_DROP_CACHES=0    do not empty the page cache at the start (done when root)
 #   BENCH_SYNC=0           no sync (untimed) before each timed command
-#   BENCH_EVICT=0          no eviction of earlier runs' files before tables 2 and 3 (fresh())
+#   BENCH_EVICT=0          no eviction of earlier runs' files before tables 2 to 4 (fresh())
 #   BENCH_KEEP=1           keep the temporary folder
 #   BENCH_WAIT=S           seconds to leave between a run's deletions and the next
 #                          run's first file (default 360; see settle.sh)
@@ -225,10 +225,11 @@ if [ "${BENCH_DROP_CACHES:-1}" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
 	sync
 	echo 1 >/proc/sys/vm/drop_caches && DROPPED=yes
 fi
-# fresh DIR: a PREP for each run of tables 2 and 3 that drops the cached data of every
+# fresh DIR: a PREP for each run of tables 2 to 4 that drops the cached data of every
 # file this run made so far (tests/bench/evict.py) and reads DIR, the run's input (the
-# repository, the output to copy), back in. By then the kept outputs of earlier runs
-# (see the notes on ext4) fill the page cache, and a build or copy that must reclaim it
+# repository, the output to copy), back in; fresh_rebuild also reads a rebuild's
+# parsed files and list of page keys. By then the kept outputs of earlier runs (see
+# the notes on ext4) fill the page cache, and a build or copy that must reclaim it
 # first is slowed, the copy more than the build (at 100x, 4.9 s of CPU against 0.8 s).
 # Not drop_caches, which empties the whole cache, the file system's metadata with it.
 # tar writes into a pipe: GNU tar does not read the files when its archive is /dev/null.
@@ -237,6 +238,14 @@ fresh() {
 	if [ "$EVICT" = 1 ]; then
 		printf "'%s' '%s' '%s' && tar cf - -C '%s' . -C '%s' . | cat >/dev/null && cat '%s' >/dev/null" \
 			"$PY" "$BENCH/evict.py" "$W" "$1" "$W/theme" "$TK"
+	else
+		printf true
+	fi
+}
+# fresh_rebuild S: fresh for a rebuild of S/out: its repository, parsed files and keys.
+fresh_rebuild() {
+	if [ "$EVICT" = 1 ]; then
+		printf "%s && cat '%s' '%s' >/dev/null" "$(fresh "$1/.git")" "$1/out.tiekartta-parsed" "$1/out.tiekartta-pages"
 	else
 		printf true
 	fi
@@ -273,7 +282,7 @@ out "  build forks; peak RSS is that of the largest one). Each build writes into
 out "  folder; the previous one is renamed aside untimed and nothing is deleted before the end"
 out "  (see the notes on ext4). $([ "$SYNC" = 0 ] && echo 'No sync: a run may pay for the writeback of the one before.' || echo '`sync`, untimed, before each timed command: no run pays for the writeback of the one before; the files a run writes stay in the page cache.') In table 1 each"
 out "  program builds each workload once, untimed, before its timed runs. Page cache emptied"
-out "  at the start (\`echo 1 >/proc/sys/vm/drop_caches\`, as root; BENCH_DROP_CACHES=0 not): $DROPPED. $([ "$EVICT" = 1 ] && printf 'Before each run of tables 2 and 3, untimed, the cached data of the files the benchmark made so far is dropped (tests/bench/evict.py) and the input (the repository, the output to copy) read back in' || printf 'BENCH_EVICT=0: no cached data dropped before the runs of tables 2 and 3')."
+out "  at the start (\`echo 1 >/proc/sys/vm/drop_caches\`, as root; BENCH_DROP_CACHES=0 not): $DROPPED. $([ "$EVICT" = 1 ] && printf 'Before each run of tables 2 to 4, untimed, the cached data of the files the benchmark made so far is dropped (tests/bench/evict.py) and the input (the repository, the output to copy; for a rebuild also the parsed files and the list of page keys) read back in' || printf 'BENCH_EVICT=0: no cached data dropped before the runs of tables 2 to 4')."
 out "- Bundled content: \`content/\` of commit \`$(printf %.12s "$CREV")\`"
 out "- Load average (1, 5, 15 min) at the start: $LOAD0"
 
@@ -435,7 +444,7 @@ if want 4; then
 			fail "gen_scaled.py $f --hold"
 		runs=$RUNS
 		[ "$f" -lt 10 ] || runs=$RUNS_BIG
-		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-pages' '$s/out.tiekartta-spare' '$s/out.tiekartta-parsed'" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
+		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-pages' '$s/out.tiekartta-spare' '$s/out.tiekartta-parsed' && $(fresh "$s/.git")" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
 		full=$MW fullc=$MC
 		# Restored as hard links: the same files (inodes), as the build
 		# left them, so the list of page keys beside still describes them.
@@ -447,7 +456,7 @@ if want 4; then
 		cp "$s/out.tiekartta-pages" "$s/list.a"
 		cp "$s/out.tiekartta-parsed" "$s/parsed.a"
 		listing "$s/out" "$W/l0"
-		measure "$runs" "" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
+		measure "$runs" "$(fresh_rebuild "$s")" "$TK" build -q --theme "$W/theme" --repo "$s" --out "$s/out"
 		noop=$MW noopc=$MC
 		listing "$s/out" "$W/l1"
 		compare "$W/l0" "$W/l1"
@@ -455,7 +464,7 @@ if want 4; then
 		cp -R "$s.held/status" "$s/content/"
 		git -C "$s" add -A content
 		git_commit "$s" "one new record" "2040-01-02T00:00:00Z"
-		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-spare' && cp -al '$s/out.a' '$s/out' && cp -al '$s/spare.a' '$s/out.tiekartta-spare' && cp '$s/list.a' '$s/out.tiekartta-pages' && cp '$s/parsed.a' '$s/out.tiekartta-parsed' && cd '$s/out' && find . -type f -printf '%P %i %T@\n' | sort >'$W/l2'" \
+		measure "$runs" "$TRASH '$s/out' '$s/out.tiekartta-spare' && cp -al '$s/out.a' '$s/out' && cp -al '$s/spare.a' '$s/out.tiekartta-spare' && cp '$s/list.a' '$s/out.tiekartta-pages' && cp '$s/parsed.a' '$s/out.tiekartta-parsed' && (cd '$s/out' && find . -type f -printf '%P %i %T@\n' | sort >'$W/l2') && $(fresh_rebuild "$s")" \
 			"$TK" build --theme "$W/theme" --repo "$s" --out "$s/out"
 		inc=$MW incc=$MC
 		built=$(sed -n 's/^tiekartta: built \([0-9]*\) files (\([0-9]*\) unchanged; \([0-9]*\) of \([0-9]*\) pages rendered).*/\1 \2/p' "$W/cmd.out")
