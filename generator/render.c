@@ -267,6 +267,7 @@ typedef struct {
 	size_t pages, rendered; /* by this process */
 	const tk_fig_table *table;      /* the records' figures, for every view and export */
 	const tk_diff_history *diffs;   /* the roadmap versions compared, likewise */
+	tk_view_inputs *inputs;         /* what every view's page keys share */
 	/* A snapshot's pages go into the site's list under the snapshot's
 	 * key, so the next build can keep the snapshot whole. */
 	tk_pagecache *snap_list;
@@ -359,6 +360,7 @@ render_lang(const tk_model *m, tk_out *o, const tk_render_opts *opts, const char
 		tk_view_set_commits(v, opts->commits, opts->commits_upto);
 	if (opts->snapshots)
 		tk_view_add_snapshots(v, opts->snapshots);
+	tk_view_share_inputs(v, mm->inputs);
 	for (i = 0; i < tk_view_count(v); i++) {
 		const tk_view_page *pg = tk_view_page_at(v, i);
 		const tk_buf *had = NULL;
@@ -688,6 +690,7 @@ tk_render_site(const tk_model *m, tk_out *o, const tk_render_opts *opts, tk_diag
 	mm.table = table = tk_fig_table_new(m);
 	tk_diff_history_new(&diffs, m);
 	mm.diffs = diffs;
+	mm.inputs = tk_view_inputs_new();
 	mm.mode = tk_pagecache_mode_env();
 	if (opts->content_id && mm.mode != TK_PAGECACHE_OFF && opts->dump_dir == NULL &&
 	    page_salt(salt, opts->content_id, opts->theme_dir)) {
@@ -824,6 +827,7 @@ out:
 	tk_tmpl_env_free(env);
 	tk_fig_table_free(table);
 	tk_diff_history_free(diffs);
+	tk_view_inputs_free(mm.inputs);
 	tk_buf_free(&b);
 	tk_buf_free(&sitemap);
 	free(tdir);

@@ -67,12 +67,28 @@ struct tk_view {
 	const tk_history *commits;
 	size_t upto;
 	const tk_version *current;      /* the newest roadmap version */
-	/* Page keys (tk_view_page_key), computed on first use: the records
-	 * all together, by period (as periods), by version (as the model's)
-	 * and by region (as the model's). */
+	tk_view_inputs *in;     /* own_in, or shared (tk_view_share_inputs) */
+	tk_view_inputs *own_in;
+	char key_common[41], key_salt[41];      /* common_key's, and its salt */
+	const tk_diff_history *diffs;   /* the versions compared, or own_diffs */
+	tk_diff_history *own_diffs;
+	/* The page's percentage cells, banded [0] and plain [1], by pct + 1:
+	 * a month page at 10x has a thousand, of a hundred kinds. A cell is
+	 * never changed once made, so one node serves every place on the
+	 * page; only in an arena, which frees a page's values all at once. */
+	tk_value *cells[2][102];
+};
+
+/* What the page keys and footers are made from, the same in every
+ * language: the views of one rendering share it (tk_view_share_inputs),
+ * and the first to need a part computes it. */
+struct tk_view_inputs {
+	size_t nperiods;        /* medians' length */
+	/* Page keys (tk_view_page_key): the records all together, by period
+	 * (as periods), by version (as the model's) and by region (as the
+	 * model's). */
 	char (*key_period)[41], (*key_version)[41], (*key_region)[41], key_all[41];
 	char *key_periods;      /* " 24252 24253 ...": every page key names them */
-	char key_common[41], key_salt[41];      /* common_key's, and its salt */
 	/* Where pages' content last changed, as mainline positions (-1: never),
 	 * from the history: outside the records or in the set of months (every
 	 * page), any record, by period, by version, by region; and by period,
@@ -82,14 +98,44 @@ struct tk_view {
 	 * group, then overall; NULL until asked. */
 	int **medians;
 	tk_strmap *region_ids;  /* region_by_id's, made on first use */
-	const tk_diff_history *diffs;   /* the versions compared, or own_diffs */
-	tk_diff_history *own_diffs;
-	/* The page's percentage cells, banded [0] and plain [1], by pct + 1:
-	 * a month page at 10x has a thousand, of a hundred kinds. A cell is
-	 * never changed once made, so one node serves every place on the
-	 * page; only in an arena, which frees a page's values all at once. */
-	tk_value *cells[2][102];
 };
+
+tk_view_inputs *
+tk_view_inputs_new(void)
+{
+	return xcalloc(1, sizeof(tk_view_inputs));
+}
+
+void
+tk_view_inputs_free(tk_view_inputs *in)
+{
+	size_t i;
+
+	if (in == NULL)
+		return;
+	free(in->key_period);
+	free(in->key_periods);
+	free(in->key_version);
+	free(in->key_region);
+	free(in->c_period);
+	free(in->c_version);
+	free(in->c_region);
+	free(in->c_median);
+	if (in->medians)
+		for (i = 0; i < in->nperiods; i++)
+			free(in->medians[i]);
+	free(in->medians);
+	tk_strmap_free(in->region_ids);
+	free(in);
+}
+
+void
+tk_view_share_inputs(tk_view *v, tk_view_inputs *in)
+{
+	tk_view_inputs_free(v->own_in);
+	v->own_in = NULL;
+	v->in = in;
+}
 
 /* ---- small builders ---- */
 
@@ -540,6 +586,7 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 	else
 		snprintf(v->prefix, sizeof(v->prefix), "%s", v->base);
 	v->dirty = dirty;
+	v->in = v->own_in = tk_view_inputs_new();
 	v->ngroups = tk_model_ngroups(m);
 	v->nrecords = tk_model_nrecords(m);
 	v->nregions = tk_model_nregions(m);
@@ -647,25 +694,11 @@ tk_view_new(tk_view **out, const tk_model *m, const tk_value *strings, const cha
 void
 tk_view_free(tk_view *v)
 {
-	size_t i;
-
 	if (v == NULL)
 		return;
 	tk_diff_history_free(v->own_diffs);
 	tk_value_shape_free(v->measure_shape);
-	free(v->key_period);
-	free(v->key_periods);
-	free(v->key_version);
-	free(v->key_region);
-	free(v->c_period);
-	free(v->c_version);
-	free(v->c_region);
-	free(v->c_median);
-	if (v->medians)
-		for (i = 0; i < v->nperiods; i++)
-			free(v->medians[i]);
-	free(v->medians);
-	tk_strmap_free(v->region_ids);
+	tk_view_inputs_free(v->own_in);
 	free(v->nav);
 	free(v->pages);
 	tk_fig_table_free(v->own_table);
@@ -1252,13 +1285,15 @@ period_medians(tk_view *v, int period)
 {
 	long x = period_index(v, period);
 
-	if (v->medians == NULL)
-		v->medians = xcalloc(v->nperiods + 1, sizeof(*v->medians));
-	if (v->medians[x] == NULL) {
-		v->medians[x] = xcalloc(v->ngroups + 1, sizeof(int));
-		medians_of(v, period, NULL, v->medians[x]);
+	if (v->in->medians == NULL) {
+		v->in->medians = xcalloc(v->nperiods + 1, sizeof(*v->in->medians));
+		v->in->nperiods = v->nperiods;
 	}
-	return v->medians[x];
+	if (v->in->medians[x] == NULL) {
+		v->in->medians[x] = xcalloc(v->ngroups + 1, sizeof(int));
+		medians_of(v, period, NULL, v->in->medians[x]);
+	}
+	return v->in->medians[x];
 }
 
 /* Tracked subtasks past their quarter and not done, with how long. */
@@ -2093,14 +2128,14 @@ prepare_keys(tk_view *v)
 {
 	size_t i, k, n = tk_model_nversions(v->m);
 
-	if (v->key_period)
+	if (v->in->key_period)
 		return;
-	tk_model_records_key(v->m, v->key_all);
+	tk_model_records_key(v->m, v->in->key_all);
 	/* In one pass each: at 100x, 170 periods by 39 000 records. */
-	v->key_period = xcalloc(v->nperiods + 1, sizeof(*v->key_period));
-	tk_model_records_keys(v->m, period_of, v, v->nperiods, v->key_period);
+	v->in->key_period = xcalloc(v->nperiods + 1, sizeof(*v->in->key_period));
+	tk_model_records_keys(v->m, period_of, v, v->nperiods, v->in->key_period);
 	/* A version's subtask pages show each region's latest record of it. */
-	v->key_version = xcalloc(n + 1, sizeof(*v->key_version));
+	v->in->key_version = xcalloc(n + 1, sizeof(*v->in->key_version));
 	for (k = 0; k < n; k++) {
 		tk_buf b = TK_BUF_INIT;
 
@@ -2109,17 +2144,17 @@ prepare_keys(tk_view *v)
 
 			tk_buf_printf(&b, "%s %s\n", tk_model_region(v->m, i)->id, rec ? rec->oid : "-");
 		}
-		tk_source_hash(v->key_version[k], b.data, b.len);
+		tk_source_hash(v->in->key_version[k], b.data, b.len);
 		tk_buf_free(&b);
 	}
-	v->key_region = xcalloc(v->nregions + 1, sizeof(*v->key_region));
-	tk_model_records_keys(v->m, region_of, NULL, v->nregions, v->key_region);
+	v->in->key_region = xcalloc(v->nregions + 1, sizeof(*v->in->key_region));
+	tk_model_records_keys(v->m, region_of, NULL, v->nregions, v->in->key_region);
 	{
 		tk_buf b = TK_BUF_INIT;
 
 		for (i = 0; i < v->nperiods; i++)
 			tk_buf_printf(&b, " %d", v->periods[i]);
-		v->key_periods = tk_buf_detach(&b);
+		v->in->key_periods = tk_buf_detach(&b);
 	}
 }
 
@@ -2165,13 +2200,13 @@ region_by_id(tk_view *v, const char *id)
 {
 	size_t i;
 
-	if (v->region_ids == NULL) {
-		v->region_ids = tk_strmap_new();
+	if (v->in->region_ids == NULL) {
+		v->in->region_ids = tk_strmap_new();
 		for (i = 0; i < v->nregions; i++)
-			tk_strmap_put(v->region_ids, tk_model_region(v->m, i)->id,
+			tk_strmap_put(v->in->region_ids, tk_model_region(v->m, i)->id,
 			    (void *)tk_model_region(v->m, i));
 	}
-	return tk_strmap_get(v->region_ids, id);
+	return tk_strmap_get(v->in->region_ids, id);
 }
 
 /* Does change ch, or the one before it (was, or NULL), name ver? */
@@ -2196,26 +2231,26 @@ prepare_commits(tk_view *v)
 	tk_strmap *known;
 	const tk_record **latest;
 
-	if (v->c_period || h == NULL)
+	if (v->in->c_period || h == NULL)
 		return;
 	known = tk_strmap_new();
 	for (i = 0; i < v->nrecords; i++)
 		tk_strmap_put(known, tk_model_record(v->m, i)->oid, (void *)tk_model_record(v->m, i));
-	v->c_base = v->c_all = -1;
-	v->c_period = xcalloc(v->nperiods + 1, sizeof(*v->c_period));
-	v->c_median = xcalloc(v->nperiods + 1, sizeof(*v->c_median));
-	v->c_version = xcalloc(nv + 1, sizeof(*v->c_version));
-	v->c_region = xcalloc(v->nregions + 1, sizeof(*v->c_region));
+	v->in->c_base = v->in->c_all = -1;
+	v->in->c_period = xcalloc(v->nperiods + 1, sizeof(*v->in->c_period));
+	v->in->c_median = xcalloc(v->nperiods + 1, sizeof(*v->in->c_median));
+	v->in->c_version = xcalloc(nv + 1, sizeof(*v->in->c_version));
+	v->in->c_region = xcalloc(v->nregions + 1, sizeof(*v->in->c_region));
 	for (i = 0; i < v->nperiods; i++)
-		v->c_period[i] = -1, v->c_median[i] = -2;
+		v->in->c_period[i] = -1, v->in->c_median[i] = -2;
 	for (i = 0; i < nv; i++)
-		v->c_version[i] = -1;
+		v->in->c_version[i] = -1;
 	for (i = 0; i < v->nregions; i++)
-		v->c_region[i] = -1;
+		v->in->c_region[i] = -1;
 	/* A snapshot sees the mainline up to its own commit only. */
 	for (i = 0; i < v->upto; i++)
 		if (tk_history_commit(h, i)->other_changed)
-			raise(&v->c_base, (long)i);
+			raise(&v->in->c_base, (long)i);
 	latest = xcalloc(nv + 1, sizeof(*latest));
 	for (r = 0; r < tk_history_nregions(h); r++) {
 		const tk_hist_region *hr = tk_history_region(h, r);
@@ -2233,22 +2268,22 @@ prepare_commits(tk_view *v)
 
 				if (ch->commit->pos >= v->upto)
 					continue;
-				raise(&v->c_all, pos);
+				raise(&v->in->c_all, pos);
 				if (reg)
-					raise(&v->c_region[reg->index], pos);
+					raise(&v->in->c_region[reg->index], pos);
 				for (x = 0; x < v->nperiods; x++)
 					if (v->periods[x] == rec->period)
-						raise(&v->c_period[x], pos);
+						raise(&v->in->c_period[x], pos);
 				/* A version's subtask pages show the region's latest
 				 * record of it: a change there counts, and one to a
 				 * later month that names the version, or did (it came
 				 * or went). A folder no region owns is on no page. */
 				for (x = 0; reg && x < nv; x++)
-					if (v->c_version[x] < pos && (latest[x] ?
+					if (v->in->c_version[x] < pos && (latest[x] ?
 					    rec->period == latest[x]->period || (rec->period > latest[x]->period &&
 					    names_either(v, known, ch, was, tk_model_version(v->m, x))) :
 					    names_either(v, known, ch, was, tk_model_version(v->m, x))))
-						raise(&v->c_version[x], pos);
+						raise(&v->in->c_version[x], pos);
 				if (ch->kind != TK_HIST_MODIFIED) {
 					ev = xrealloc(ev, (nev + 1) * sizeof(*ev));
 					ev[nev].pos = pos;
@@ -2275,7 +2310,7 @@ prepare_commits(tk_view *v)
 			raise(&c_months, ev[i].pos);
 		counts[x] += ev[i].delta;
 	}
-	raise(&v->c_base, c_months);
+	raise(&v->in->c_base, c_months);
 	tk_strmap_free(known);
 	free(latest);
 	free(ev);
@@ -2323,8 +2358,8 @@ median_commit(tk_view *v, int period)
 	if (x < 0 || h == NULL)
 		return -1;
 	prepare_commits(v);
-	if (v->c_median[x] != -2)
-		return v->c_median[x];
+	if (v->in->c_median[x] != -2)
+		return v->in->c_median[x];
 	for (r = 0; r < tk_history_nregions(h); r++) {
 		const tk_hist_region *hr = tk_history_region(h, r);
 		const tk_region *reg = region_by_id(v, hr->id);
@@ -2374,7 +2409,7 @@ median_commit(tk_view *v, int period)
 	free(before);
 	free(has);
 	free(ev);
-	return v->c_median[x] = at;
+	return v->in->c_median[x] = at;
 }
 
 /* The commit where what page p shows last changed, or NULL without a
@@ -2388,18 +2423,18 @@ page_commit(tk_view *v, const page *p)
 	if (v->commits == NULL || v->upto == 0)
 		return NULL;
 	prepare_commits(v);
-	at = v->c_base;
+	at = v->in->c_base;
 	switch (p->kind) {
 	case K_BUILD:
 		at = (long)v->upto - 1;
 		break;
 	case K_INDEX:
-		raise(&at, v->c_all);
+		raise(&at, v->in->c_all);
 		break;
 	case K_REGION: {
 		const tk_region *r = p->obj;
 
-		raise(&at, v->c_region[r->index]);
+		raise(&at, v->in->c_region[r->index]);
 		/* Its latest month's national medians, beside its own figures. */
 		if (v->rstart[r->index] < v->rend[r->index])
 			raise(&at, median_commit(v, tk_model_record(v->m,
@@ -2409,14 +2444,14 @@ page_commit(tk_view *v, const page *p)
 	case K_SUBTASK:
 		for (x = 0; x < tk_model_nversions(v->m); x++)
 			if (tk_model_version(v->m, x) == p->obj2)
-				raise(&at, v->c_version[x]);
+				raise(&at, v->in->c_version[x]);
 		break;
 	case K_MONTH:
 	case K_THEMES:
 	case K_GROUP:   /* every organisation in the latest month */
 		for (x = 0; x < v->nperiods; x++)
 			if (v->periods[x] == (p->kind == K_MONTH ? p->period : v->latest))
-				raise(&at, v->c_period[x]);
+				raise(&at, v->in->c_period[x]);
 		break;
 	default:
 		break;
@@ -2432,7 +2467,7 @@ period_key(tk_view *v, int period)
 
 	for (i = 0; i < v->nperiods; i++)
 		if (v->periods[i] == period)
-			return v->key_period[i];
+			return v->in->key_period[i];
 	return "-";
 }
 
@@ -2459,7 +2494,7 @@ common_key(tk_view *v, const char *salt)
 	tk_buf_printf(&b, "tiekartta pages 1\nsalt %s\nlang %s\nsnapshot %d\nlatest %d\n"
 	    "dirty %d\ncommit %d\nsnapshots %d\nperiods", salt, v->lang, v->base[0] != '\0',
 	    v->latest, v->dirty, tk_model_commit(v->m) != NULL, v->snapshots != NULL);
-	tk_buf_puts(&b, v->key_periods);
+	tk_buf_puts(&b, v->in->key_periods);
 	tk_buf_putc(&b, '\n');
 	tk_source_hash(v->key_common, b.data, b.len);
 	tk_buf_free(&b);
@@ -2487,12 +2522,12 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 	/* What the page itself shows, beyond the content in salt. */
 	switch (p->kind) {
 	case K_INDEX:
-		key_line(&b, "records", v->key_all);
+		key_line(&b, "records", v->in->key_all);
 		break;
 	case K_REGION: {
 		const tk_region *r = p->obj;
 
-		key_line(&b, "records of the region", v->key_region[r->index]);
+		key_line(&b, "records of the region", v->in->key_region[r->index]);
 		if (v->rstart[r->index] < v->rend[r->index]) {
 			int period = tk_model_record(v->m, v->rend[r->index] - 1)->period;
 			const int *med = period_medians(v, period);
@@ -2513,7 +2548,7 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 	case K_SUBTASK:
 		for (k = 0; k < tk_model_nversions(v->m); k++)
 			if (tk_model_version(v->m, k) == p->obj2)
-				key_line(&b, "records of the version", v->key_version[k]);
+				key_line(&b, "records of the version", v->in->key_version[k]);
 		break;
 	case K_MONTH:
 		key_line(&b, "records of the month", period_key(v, p->period));

@@ -42,6 +42,16 @@ void tk_view_set_history(tk_view *v, const tk_history *h);
  * the site (without, the snapshot's own commit). */
 void tk_view_set_commits(tk_view *v, const tk_history *h, size_t upto);
 
+/* What the page keys and footers are made from (the records' keys, where
+ * each kind of input last changed, the national medians), the same in
+ * every language. A view has its own; the views of one model, history
+ * and commits can share one instead, so it is computed once: the first
+ * to need a part computes it. The caller frees in after the views. */
+typedef struct tk_view_inputs tk_view_inputs;
+tk_view_inputs *tk_view_inputs_new(void);
+void tk_view_inputs_free(tk_view_inputs *in);
+void tk_view_share_inputs(tk_view *v, tk_view_inputs *in);
+
 size_t tk_view_count(const tk_view *v);
 const tk_view_page *tk_view_page_at(const tk_view *v, size_t i);
 /* Builds page i's view data; the caller frees it. */
