@@ -4,7 +4,8 @@
  *
  * <site>.tiekartta-parsed holds each content file of the last build by its
  * blob id, as tk_yaml_save wrote its tree, with a checksum, under this
- * program's identity. Another program's store is not read; an entry whose
+ * program's identity; new trees are added at its end, and it is written
+ * anew when the trees no longer wanted outweigh the others. Another program's store is not read; an entry whose
  * checksum fails, or that does not restore, is read and parsed from Git
  * as if it were not there. A tree is the same whether parsed or restored,
  * so the site is the same bytes either way.
