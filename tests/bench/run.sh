@@ -227,8 +227,7 @@ if [ "${BENCH_DROP_CACHES:-1}" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
 fi
 # fresh DIR: a PREP for each run of tables 2 to 4 that drops the cached data of every
 # file this run made so far (tests/bench/evict.py) and reads DIR, the run's input (the
-# repository, the output to copy), back in; fresh_rebuild also reads a rebuild's
-# parsed files and list of page keys. By then the kept outputs of earlier runs (see
+# repository, the output to copy), back in; fresh_rebuild reads a rebuild's. By then the kept outputs of earlier runs (see
 # the notes on ext4) fill the page cache, and a build or copy that must reclaim it
 # first is slowed, the copy more than the build (at 100x, 4.9 s of CPU against 0.8 s).
 # Not drop_caches, which empties the whole cache, the file system's metadata with it.
@@ -242,10 +241,14 @@ fresh() {
 		printf true
 	fi
 }
-# fresh_rebuild S: fresh for a rebuild of S/out: its repository, parsed files and keys.
+# fresh_rebuild S: fresh for a rebuild of S/out: its repository, and what the last
+# build left, which a rebuild reads (the site and its spare, which it compares with
+# what it renders; the parsed files, the list of page keys), as on a server that
+# builds the site on every merge.
 fresh_rebuild() {
 	if [ "$EVICT" = 1 ]; then
-		printf "%s && cat '%s' '%s' >/dev/null" "$(fresh "$1/.git")" "$1/out.tiekartta-parsed" "$1/out.tiekartta-pages"
+		printf "%s && tar cf - -C '%s' out out.tiekartta-spare | cat >/dev/null && cat '%s' '%s' >/dev/null" \
+			"$(fresh "$1/.git")" "$1" "$1/out.tiekartta-parsed" "$1/out.tiekartta-pages"
 	else
 		printf true
 	fi
@@ -282,7 +285,7 @@ out "  build forks; peak RSS is that of the largest one). Each build writes into
 out "  folder; the previous one is renamed aside untimed and nothing is deleted before the end"
 out "  (see the notes on ext4). $([ "$SYNC" = 0 ] && echo 'No sync: a run may pay for the writeback of the one before.' || echo '`sync`, untimed, before each timed command: no run pays for the writeback of the one before; the files a run writes stay in the page cache.') In table 1 each"
 out "  program builds each workload once, untimed, before its timed runs. Page cache emptied"
-out "  at the start (\`echo 1 >/proc/sys/vm/drop_caches\`, as root; BENCH_DROP_CACHES=0 not): $DROPPED. $([ "$EVICT" = 1 ] && printf 'Before each run of tables 2 to 4, untimed, the cached data of the files the benchmark made so far is dropped (tests/bench/evict.py) and the input (the repository, the output to copy; for a rebuild also the parsed files and the list of page keys) read back in' || printf 'BENCH_EVICT=0: no cached data dropped before the runs of tables 2 to 4')."
+out "  at the start (\`echo 1 >/proc/sys/vm/drop_caches\`, as root; BENCH_DROP_CACHES=0 not): $DROPPED. $([ "$EVICT" = 1 ] && printf 'Before each run of tables 2 to 4, untimed, the cached data of the files the benchmark made so far is dropped (tests/bench/evict.py) and the input (the repository, the output to copy; for a rebuild also the site before, its spare, the parsed files and the list of page keys, as on a server that builds on every merge) read back in' || printf 'BENCH_EVICT=0: no cached data dropped before the runs of tables 2 to 4')."
 out "- Bundled content: \`content/\` of commit \`$(printf %.12s "$CREV")\`"
 out "- Load average (1, 5, 15 min) at the start: $LOAD0"
 
