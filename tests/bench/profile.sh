@@ -44,7 +44,7 @@ TMPBASE=${BENCH_TMP:-${TMPDIR:-/tmp}}
 . "$BENCH/settle.sh"
 settle "$TMPBASE"
 W=$(mktemp -d "$TMPBASE/tkprof.XXXXXX")
-if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "profile.sh: files in $W (kept)"; else trap 'rm -rf "$W"; settle_mark "$TMPBASE"' EXIT; trap 'exit 130' INT TERM; fi
+if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "profile.sh: files in $W (kept)"; else trap 'settle_begin "$TMPBASE"; rm -rf "$W"; settle_mark "$TMPBASE"' EXIT; trap 'exit 130' INT TERM; fi
 # perf symbolises at report time: profile a copy, which nobody rebuilds meanwhile.
 cp "$TK" "$W/tiekartta"
 TK=$W/tiekartta

@@ -96,7 +96,7 @@ fi
 if [ "${BENCH_KEEP:-0}" = 1 ]; then
 	echo "run.sh: workloads in $W (kept)"
 else
-	trap 'rm -rf "$W" ${MEMDIR:+"$MEMDIR"}; settle_mark "$TMPBASE"' EXIT
+	trap 'settle_begin "$TMPBASE"; rm -rf "$W" ${MEMDIR:+"$MEMDIR"}; settle_mark "$TMPBASE"' EXIT
 	trap 'exit 130' INT TERM
 fi
 # One run measures one version: others may rebuild output/bin or edit the theme meanwhile.
