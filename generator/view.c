@@ -730,13 +730,13 @@ tk_view_add_snapshots(tk_view *v, const tk_value *list)
 	add(v, K_SNAPSHOTS, "snapshots", NULL, "versiot/index.html");
 }
 
-/* A forge link to a file at the build's commit, from site.yaml's
- * file_url template ({commit}, {path}); NULL without one. */
+/* A forge link to a file at commit, from site.yaml's file_url template
+ * ({commit}, {path}); NULL without one. */
 static void
-set_file_url(tk_view *v, tk_value *m, const char *key, const char *path)
+set_file_url(tk_view *v, tk_value *m, const char *key, const char *path, const char *commit)
 {
 	const tk_site *s = tk_model_site(v->m);
-	const char *commit = tk_model_commit(v->m), *q = s->file_url, *hit;
+	const char *q = s->file_url, *hit;
 	tk_buf u = TK_BUF_INIT;
 
 	if (q == NULL || commit == NULL || path == NULL)
@@ -1599,6 +1599,7 @@ build_region(tk_view *v, const page *p)
 	const tk_region *r = p->obj;
 	tk_value *d = common(v, p, tx(v, &r->name)), *x, *l;
 	const tk_record *last = NULL;
+	const tk_hist_commit *pc;
 	const int *med;
 	char key[32];
 	size_t i;
@@ -1675,7 +1676,10 @@ build_region(tk_view *v, const page *p)
 		tk_value_map_set(d, "wishes", remarks(v, last->wishes, last->nwishes));
 		tk_value_map_set(d, "risks", remarks(v, last->risks, last->nrisks));
 		tk_value_set_str(d, "source", last->path);
-		set_file_url(v, d, "source_url", last->path);
+		/* At the commit the page names (its own records are the same
+		 * there), not the build's: the page stays the same bytes. */
+		pc = page_commit(v, p);
+		set_file_url(v, d, "source_url", last->path, pc ? pc->id : tk_model_commit(v->m));
 	}
 	if (v->history)
 		tk_value_map_set(d, "git", tk_history_region_value(v->history, r->id));
@@ -2537,7 +2541,8 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 				tk_buf_printf(&b, " %d", med[k]);
 			tk_buf_putc(&b, '\n');
 		}
-		if (tk_model_site(v->m)->file_url && tk_model_commit(v->m))
+		/* Its source link names the page commit, or else the build's. */
+		if (tk_model_site(v->m)->file_url && c == NULL && tk_model_commit(v->m))
 			key_line(&b, "file_url at", tk_model_commit(v->m));
 		if (v->history) {
 			tk_history_region_key(v->history, ((const tk_region *)p->obj)->id, h);

@@ -568,11 +568,16 @@ for id in gamma delta; do
 	printf '  - id: %s\n    kind: county\n    name: %s\n    municipalities: [%s]\n    owners: [%s@example.fi]\n' \
 		"$id" "$id" "$id" "$id" >>"$R/content/regions.yaml"
 done
+# With forge links: a page's link to its source file names the page's
+# commit, not the build's, or every region page would change every commit.
+printf 'forge:\n  file_url: "https://git.example.fi/sisalto/blob/{commit}/{path}"\n' >>"$R/content/site.yaml"
 git -C "$R" init -q -b main
 days=0
 commit "Alku"
 c1=$(git -C "$R" rev-parse HEAD)
 rebuild "medians: first build"
+# links PAGE COMMIT: PAGE's source link is to its record at COMMIT.
+links() { grep -q "href=\"https://git.example.fi/sisalto/blob/$2/content/status/" "$W/site/$1"; }
 # median ROW VALUE: alpha's comparison row ROW shows VALUE as the median.
 median() { grep -q "<tr><th scope=\"row\">$1</th><td>.*</td><td><span class=\"pct [a-z0-9]*\">$2 %<span class=\"band-label\">[^<]*</span></span></td></tr>" "$W/site/alueet/alpha/index.html"; }
 names() { grep -q "<code title=\"$2\">" "$W/site/$1"; }
@@ -591,6 +596,8 @@ check "medians: over all groups too" median "Kaikki ryhmät" 75
 check "medians: and names the new commit" names alueet/alpha/index.html "$c2"
 check "medians: beta's page is kept: its month is October" kept alueet/beta/index.html
 check "medians: and names the first commit" names alueet/beta/index.html "$c1"
+check "medians: and links its source at the first commit" links alueet/beta/index.html "$c1"
+check "medians: alpha's links its source at the new commit" links alueet/alpha/index.html "$c2"
 # Gamma's 1.2 late after all: 1 of 2, 50 %; the medians of 50 and 50: 50.
 sed -i 's/^  htt-a-1-2: .*/  htt-a-1-2: viivästynyt/' "$R/content/status/gamma/2021-11.yaml"
 commit "Gamma: korjaus"
@@ -607,6 +614,7 @@ c4=$(git -C "$R" rev-parse HEAD)
 rebuild "medians: a new record that leaves them"
 check "medians: alpha's page is kept" kept alueet/alpha/index.html
 check "medians: and still names the edit" names alueet/alpha/index.html "$c3"
+check "medians: and links its source there" links alueet/alpha/index.html "$c3"
 check "medians: delta's own page is made, naming its commit" names alueet/delta/index.html "$c4"
 check "medians: November's page is rewritten" changed tilannekuva/2021-11/index.html
 # Another month of another region: no region's medians.
