@@ -560,14 +560,19 @@ check "broken files: the same messages in the same order as in one process" \
 # region. November, worked out by hand: due by Q4/2021 are HTT 1.1 and 1.2
 # (ICT 1.1 is due in 2022); alpha has 1.1 late and 1.2 done, 1 of 2
 # progressing: 50 %, in HTT and over all groups. Four regions.
+# four_regions: a repository R of the small fixture with two regions more,
+# gamma and delta, not yet committed.
+four_regions() {
+	mkdir -p "$R"
+	cp -r "$top/tests/fixtures/small" "$R/content"
+	for id in gamma delta; do
+		printf '  - id: %s\n    kind: county\n    name: %s\n    municipalities: [%s]\n    owners: [%s@example.fi]\n' \
+			"$id" "$id" "$id" "$id" >>"$R/content/regions.yaml"
+	done
+}
 R=$W/medrepo
 rm -rf "$W/site" "$W/site".tiekartta-*
-mkdir -p "$R"
-cp -r "$top/tests/fixtures/small" "$R/content"
-for id in gamma delta; do
-	printf '  - id: %s\n    kind: county\n    name: %s\n    municipalities: [%s]\n    owners: [%s@example.fi]\n' \
-		"$id" "$id" "$id" "$id" >>"$R/content/regions.yaml"
-done
+four_regions
 # With forge links: a page's link to its source file names the page's
 # commit, not the build's, or every region page would change every commit.
 printf 'forge:\n  file_url: "https://git.example.fi/sisalto/blob/{commit}/{path}"\n' >>"$R/content/site.yaml"
@@ -680,12 +685,7 @@ check "parsed files: written anew, with every tree ($ntrees)" \
 # snapshots of the whole history at the end.
 R=$W/randrepo
 rm -rf "$R" "$W/site" "$W/site".tiekartta-* "$W/rsnap" "$W/rsnap".tiekartta-*
-mkdir -p "$R"
-cp -r "$top/tests/fixtures/small" "$R/content"
-for id in gamma delta; do
-	printf '  - id: %s\n    kind: county\n    name: %s\n    municipalities: [%s]\n    owners: [%s@example.fi]\n' \
-		"$id" "$id" "$id" "$id" >>"$R/content/regions.yaml"
-done
+four_regions
 cp -r "$R/content/roadmap/2021-06" "$R/content/roadmap/2022-08"
 sed -i -e 's/^id: 2021-06/id: 2022-08/' -e 's/^date: 2021-06-30/date: 2022-08-30/' \
 	-e 's/30\.6\.2021/30.8.2022/' "$R/content/roadmap/2022-08/version.yaml"
