@@ -92,9 +92,9 @@ check "$n: nothing left beside it" alone "$R/output"
 build "after the disk is freed, the build succeeds" 0 "$R" -- --rev B
 check "and the site is B's" same "$W/refB/site" "$R/output/site"
 
-# The parsed-file store copies the trees it keeps in the kernel
-# (copy_file_range); where that is refused, as between file systems, by
-# hand, into the same bytes. (B changes site.yaml: one tree new, the rest kept.)
+# The parsed-file store copies trees in the kernel (copy_file_range); where
+# that is refused, as between file systems, by hand, into the same bytes.
+# (B changes site.yaml: one tree new, added at the end of A's store.)
 for c in cp1 cp2; do build "the store: A into $c" 0 "$R" -- --rev A --out "$W/$c/site"; done
 cp "$W/cp2/site.tiekartta-parsed" "$W/storeA"
 build "the store: B over A" 0 "$R" -- --rev B --out "$W/cp1/site"
@@ -105,6 +105,35 @@ check "the store: the same bytes either way" \
 check "the store: not A's any more" sh -c "! cmp -s '$W/cp2/site.tiekartta-parsed' '$W/storeA'"
 build "the store: copied by hand, its trees verify" 0 "$R" TK_PAGECACHE=verify -- \
 	--rev B --out "$W/cp2/site"
+# Adding to the store fails (the shim fails that one file, refusing whole
+# writes): at once, which leaves A's store whole, so the next build adds
+# B's tree to it; or after B's tree, before the index, which leaves no
+# footer at its end, so the next build trusts nothing and writes the store
+# anew. The failing build succeeds and warns; the next one verifies what
+# it trusts. B's tree: what B added to A's store less the index (64 bytes
+# a tree, the footer's count) and the footer (32).
+ntrees=$(od -An -t u8 -j $(($(stat -c %s "$W/cp1/site.tiekartta-parsed") - 24)) -N 8 "$W/cp1/site.tiekartta-parsed" | tr -d ' ')
+tree=$(($(stat -c %s "$W/cp1/site.tiekartta-parsed") - $(stat -c %s "$W/storeA") - 64 * ntrees - 32))
+P3=$W/cp3/site.tiekartta-parsed
+for after in 0 "$tree"; do
+	n="the store: adding fails after $after bytes"
+	rm -rf "$W/cp3"
+	build "$n: A first" 0 "$R" -- --rev A --out "$W/cp3/site"
+	build "$n: B succeeds" 0 "$R" LD_PRELOAD="$SO" TK_FAIL_DIR="$P3" TK_FAIL_AFTER=$after -- \
+		--rev B --out "$W/cp3/site"
+	check "$n: says so" grep -q "warning: cannot write the parsed files beside the site (No space left on device); the next build parses every file" "$W/err"
+	check "$n: the site is B's" same "$W/refB/site" "$W/cp3/site"
+	ino=$(stat -c %i "$P3")
+	build "$n: the next build verifies" 0 "$R" TK_PAGECACHE=verify -- --rev B --out "$W/cp3/site"
+	if [ "$after" = 0 ]; then
+		check "$n: A's store was whole: added to" [ "$(stat -c %i "$P3")" = "$ino" ]
+	else
+		check "$n: the store had no footer: written anew" [ "$(stat -c %i "$P3")" != "$ino" ]
+	fi
+	was=$(stat -c '%i %s' "$P3")
+	build "$n: once more" 0 "$R" -- --rev B --out "$W/cp3/site"
+	check "$n: then every tree is found: the store stays as it is" [ "$(stat -c '%i %s' "$P3")" = "$was" ]
+done
 
 # A real full file system, when this machine lets us mount one: a tmpfs
 # with room for one site and a little more, as --out.
