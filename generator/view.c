@@ -562,6 +562,14 @@ latest_in(const tk_view *v, size_t ri, const tk_version *ver)
 	return NULL;
 }
 
+/* Region r's latest record, or NULL: its page shows that month. */
+static const tk_record *
+latest_of(const tk_view *v, const tk_region *r)
+{
+	return v->rstart[r->index] < v->rend[r->index] ?
+	    tk_model_record(v->m, v->rend[r->index] - 1) : NULL;
+}
+
 static const tk_measure *
 meas(tk_view *v, const tk_record *rec, const tk_group *g)
 {
@@ -2280,14 +2288,18 @@ prepare_commits(tk_view *v)
 						raise(&v->in->c_period[x], pos);
 				/* A version's subtask pages show the region's latest
 				 * record of it: a change there counts, and one to a
-				 * later month that names the version, or did (it came
-				 * or went). A folder no region owns is on no page. */
-				for (x = 0; reg && x < nv; x++)
-					if (v->in->c_version[x] < pos && (latest[x] ?
-					    rec->period == latest[x]->period || (rec->period > latest[x]->period &&
-					    names_either(v, known, ch, was, tk_model_version(v->m, x))) :
-					    names_either(v, known, ch, was, tk_model_version(v->m, x))))
+				 * later month (or any, without one) that names the
+				 * version, or did: it came or went. An earlier month
+				 * is hidden behind it. A folder no region owns is on
+				 * no page. */
+				for (x = 0; reg && x < nv; x++) {
+					if (v->in->c_version[x] >= pos ||
+					    (latest[x] && rec->period < latest[x]->period))
+						continue;
+					if ((latest[x] && rec->period == latest[x]->period) ||
+					    names_either(v, known, ch, was, tk_model_version(v->m, x)))
 						raise(&v->in->c_version[x], pos);
+				}
 				if (ch->kind != TK_HIST_MODIFIED) {
 					ev = xrealloc(ev, (nev + 1) * sizeof(*ev));
 					ev[nev].pos = pos;
@@ -2437,12 +2449,12 @@ page_commit(tk_view *v, const page *p)
 		break;
 	case K_REGION: {
 		const tk_region *r = p->obj;
+		const tk_record *last = latest_of(v, r);
 
 		raise(&at, v->in->c_region[r->index]);
 		/* Its latest month's national medians, beside its own figures. */
-		if (v->rstart[r->index] < v->rend[r->index])
-			raise(&at, median_commit(v, tk_model_record(v->m,
-			    v->rend[r->index] - 1)->period));
+		if (last)
+			raise(&at, median_commit(v, last->period));
 		break;
 	}
 	case K_SUBTASK:
@@ -2530,13 +2542,13 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 		break;
 	case K_REGION: {
 		const tk_region *r = p->obj;
+		const tk_record *last = latest_of(v, r);
 
 		key_line(&b, "records of the region", v->in->key_region[r->index]);
-		if (v->rstart[r->index] < v->rend[r->index]) {
-			int period = tk_model_record(v->m, v->rend[r->index] - 1)->period;
-			const int *med = period_medians(v, period);
+		if (last) {
+			const int *med = period_medians(v, last->period);
 
-			tk_buf_printf(&b, "medians of %d", period);
+			tk_buf_printf(&b, "medians of %d", last->period);
 			for (k = 0; k <= v->ngroups; k++)
 				tk_buf_printf(&b, " %d", med[k]);
 			tk_buf_putc(&b, '\n');
@@ -2545,7 +2557,7 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 		if (tk_model_site(v->m)->file_url && c == NULL && tk_model_commit(v->m))
 			key_line(&b, "file_url at", tk_model_commit(v->m));
 		if (v->history) {
-			tk_history_region_key(v->history, ((const tk_region *)p->obj)->id, h);
+			tk_history_region_key(v->history, r->id, h);
 			key_line(&b, "history", h);
 		}
 		break;
