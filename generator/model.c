@@ -73,6 +73,12 @@ typedef struct {
 	const char *path;
 	int errors;
 	int failed;             /* the last WITH_FILE could not parse its file */
+	/* Where what is read is kept: the model's arena, or a caller's for a
+	 * record read outside the model (tk_model_record_from). */
+	tk_arena *arena;
+	/* Set for such a record: load_record leaves it here, not in m. */
+	int detached;
+	tk_record *got;
 } ctx;
 
 static const char *const state_names[TK_STATE_COUNT] = {
@@ -320,7 +326,7 @@ scalar(ctx *c, const tk_ynode *n, const char *key)
 static const char *
 str(ctx *c, const tk_ynode *n, const char *key)
 {
-	return scalar(c, n, key) ? tk_arena_strndup(c->m->arena, n->str, n->len) : NULL;
+	return scalar(c, n, key) ? tk_arena_strndup(c->arena, n->str, n->len) : NULL;
 }
 
 static const char *
@@ -1046,7 +1052,7 @@ load_remarks(ctx *c, const tk_ynode *list, const char *key, size_t *count)
 	*count = 0;
 	if (list == NULL || tk_yaml_is_null(list) || want(c, list, TK_YAML_SEQ, key) < 0)
 		return NULL;
-	out = tk_arena_alloc(c->m->arena, (list->n + 1) * sizeof(*out));
+	out = tk_arena_alloc(c->arena, (list->n + 1) * sizeof(*out));
 	for (i = 0; i < list->n; i++) {
 		const tk_ynode *n = list->kids[i];
 		tk_remark *r = &out[*count];
@@ -1100,13 +1106,13 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 	if (want(c, root, TK_YAML_MAP, "a status record") < 0)
 		return;
 	check_keys(c, root, "a status record", keys);
-	rec = tk_arena_alloc(m->arena, sizeof(*rec));
+	rec = tk_arena_alloc(c->arena, sizeof(*rec));
 	rec->pos = pos(c, root);
 	rec->region = reg;
 	rec->period = file_period;
 	rec->red_flag_since = -1;
-	rec->path = tk_arena_strdup(m->arena, f->shown);
-	rec->oid = tk_arena_strdup(m->arena, f->oid);
+	rec->path = tk_arena_strdup(c->arena, f->shown);
+	rec->oid = tk_arena_strdup(c->arena, f->oid);
 	if ((s = scalar(c, n = req(c, root, "region", "a status record"), "region")) != NULL &&
 	    strcmp(s, reg->id) != 0)
 		err(c, n, "region '%s' does not match the folder status/%s/; a record "
@@ -1151,7 +1157,7 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 
 	if ((states = tk_yaml_get(root, "states")) != NULL && !tk_yaml_is_null(states) &&
 	    want(c, states, TK_YAML_MAP, "'states'") == 0 && vi) {
-		rec->reports = tk_arena_alloc(m->arena, (states->n / 2 + 1) * sizeof(*rec->reports));
+		rec->reports = tk_arena_alloc(c->arena, (states->n / 2 + 1) * sizeof(*rec->reports));
 		for (i = 0; i + 1 < states->n; i += 2) {
 			const tk_ynode *key = states->kids[i], *val = states->kids[i + 1], *sn;
 			tk_report *rp = &rec->reports[rec->nreports];
@@ -1191,7 +1197,9 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 				continue;
 			}
 			rp->state = (tk_state)k;
-			if (rec->nreports < vi->v->nsubtasks) {
+			/* The guesses are the model's: a record read outside it
+			 * leaves them (and the model) as they are. */
+			if (!c->detached && rec->nreports < vi->v->nsubtasks) {
 				vi->last[rec->nreports] = st;
 				if (rec->nreports >= vi->nlast)
 					vi->nlast = rec->nreports + 1;
@@ -1204,6 +1212,10 @@ load_record(ctx *c, const tk_region *reg, int file_period, const char *file_name
 		}
 		if (!sorted)
 			qsort(rec->reports, rec->nreports, sizeof(*rec->reports), cmp_report);
+	}
+	if (c->detached) {
+		c->got = rec;
+		return;
 	}
 	if (m->nrecords == m->caprecords) {
 		m->caprecords = m->caprecords ? m->caprecords * 2 : 256;
@@ -1592,18 +1604,51 @@ load_records(ctx *c, tk_source *src, const size_t *files, size_t nfiles, int com
 	}
 }
 
+const tk_record *
+tk_model_record_from(const tk_model *m, tk_arena *arena, const tk_region *reg, int period,
+    const char *path, const char *oid, const char *buf, size_t len)
+{
+	char *msg = NULL;
+	size_t msglen = 0;
+	FILE *sink = open_memstream(&msg, &msglen);
+	tk_diag *d;
+	tk_ydoc *doc = NULL;
+	tk_source_file f;
+	/* Read only: a detached load writes to the caller's arena alone. */
+	ctx c = { (tk_model *)m, NULL, NULL, 0, 0, arena, 1, NULL };
+
+	if (sink == NULL)
+		return NULL;
+	d = tk_diag_new(sink);
+	c.d = d;
+	c.path = tk_arena_strdup(arena, path);
+	memset(&f, 0, sizeof(f));
+	f.path = f.shown = c.path;
+	snprintf(f.oid, sizeof(f.oid), "%s", oid);
+	if (tk_yaml_load(&doc, c.path, buf, len, NULL, d) == 0) {
+		load_record(&c, reg, period, "", tk_yaml_root(doc), &f, TK_PERIOD(2100, 12));
+		tk_yaml_free(doc);
+	}
+	if (c.errors || tk_diag_errors(d))
+		c.got = NULL;
+	tk_diag_free(d);
+	fclose(sink);
+	free(msg);
+	return c.got;
+}
+
 int
 tk_model_load(tk_model **out, tk_source *src, tk_parse_cache *cache, tk_diag *d)
 {
 	tk_model *m = xcalloc(1, sizeof(*m));
-	ctx c = { m, d, NULL, 0, 0 };
+	ctx c = { m, d, NULL, 0, 0, NULL, 0, NULL };
 	size_t i, k, n = tk_source_count(src), nroad = 0, nstat = 0;
 	size_t *road = xcalloc(n + 1, sizeof(*road)), *stat = xcalloc(n + 1, sizeof(*stat));
 	long site = -1, groups = -1, regions = -1;
 	int commit_period = TK_PERIOD(2100, 12);
 	const tk_ynode *root;
 
-	m->arena = tk_arena_new();
+	m->arena = c.arena = tk_arena_new();
 	m->cache = cache ? cache : (m->own_cache = tk_parse_cache_new(0, NULL));
 	m->group_ids = tk_strmap_new();
 	m->region_ids = tk_strmap_new();

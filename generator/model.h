@@ -251,6 +251,12 @@ const tk_subtask *tk_version_subtask(const tk_model *m, const tk_version *v, con
 /* Records sorted by region (regions.yaml order), then period. */
 size_t tk_model_nrecords(const tk_model *m);
 const tk_record *tk_model_record(const tk_model *m, size_t i);
+/* Region reg's record for period read from buf (an earlier version of
+ * its file, blob id oid, shown as path) against m's roadmap and regions,
+ * outside m: allocated in arena, which the caller frees. NULL when it does
+ * not parse or would not load without an error (nothing is printed). */
+const tk_record *tk_model_record_from(const tk_model *m, tk_arena *arena, const tk_region *reg,
+    int period, const char *path, const char *oid, const char *buf, size_t len);
 /* Pages sorted by order, then slug. */
 size_t tk_model_npages(const tk_model *m);
 const tk_page *tk_model_page(const tk_model *m, size_t i);

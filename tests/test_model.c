@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "figures.h"
 #include "harness.h"
 #include "model.h"
 #include "source.h"
@@ -318,6 +319,60 @@ test_layouts(void)
 	free(msg);
 }
 
+/* A record read outside the model (an earlier version of a file): judged
+ * against the model's roadmap like one of its own, but not added to it. */
+static void
+test_record_from(void)
+{
+	tk_model *m = NULL;
+	tk_arena *a = tk_arena_new();
+	const tk_record *r, *mine;
+	tk_counts all, groups[3];
+	int rc;
+	char *msg = load_case(NULL, NULL, &rc, &m);
+	static const char ok[] = "region: alpha\nperiod: 2021-11\nroadmap: 2021-06\n"
+	    "states:\n  htt-a-1-2: valmis\n  htt-a-1-1: {state: käynnissä, note: Kohta.}\n";
+	static const char bad_state[] = "region: alpha\nperiod: 2021-11\nroadmap: 2021-06\n"
+	    "states:\n  htt-a-1-2: kesken\n";
+	static const char bad_yaml[] = "region: [alpha\n";
+
+	if (m == NULL) {
+		tk_check("record_from: the fixture loads", 0, msg);
+		goto out;
+	}
+	mine = tk_model_record(m, 0);
+	r = tk_model_record_from(m, a, mine->region, TK_PERIOD(2021, 11), "vanha.yaml",
+	    "0123456789012345678901234567890123456789", ok, sizeof(ok) - 1);
+	tk_check("record_from: loads", r != NULL, NULL);
+	tk_check("record_from: the model keeps its 3 records", tk_model_nrecords(m) == 3, NULL);
+	if (r) {
+		tk_check("record_from: 2 reports, sorted in roadmap order", r->nreports == 2 &&
+		    strcmp(r->reports[0].subtask->id, "htt-a-1-1") == 0 &&
+		    r->reports[0].state == TK_STATE_UNDER_WAY, NULL);
+		tk_check_str("record_from: the note", r->reports[0].note, "Kohta.");
+		tk_check_str("record_from: its blob id", r->oid,
+		    "0123456789012345678901234567890123456789");
+		/* Worked out by hand: HTT 1.1 under way and 1.2 done, both due by
+		 * Q4/2021, both progressing. */
+		tk_fig_count_all(m, r, &all, groups, NULL);
+		tk_check("record_from: counted, 2 of 2 due progressing",
+		    all.due == 2 && all.due_progressing == 2, NULL);
+	}
+	tk_check("record_from: an unknown state is no record", tk_model_record_from(m, a,
+	    mine->region, TK_PERIOD(2021, 11), "x.yaml", "", bad_state, sizeof(bad_state) - 1) ==
+	    NULL, NULL);
+	tk_check("record_from: nor another month's", tk_model_record_from(m, a, mine->region,
+	    TK_PERIOD(2021, 10), "x.yaml", "", ok, sizeof(ok) - 1) == NULL, NULL);
+	tk_check("record_from: nor a file that does not parse", tk_model_record_from(m, a,
+	    mine->region, TK_PERIOD(2021, 11), "x.yaml", "", bad_yaml, sizeof(bad_yaml) - 1) ==
+	    NULL, NULL);
+	tk_check("record_from: still 3 records", tk_model_nrecords(m) == 3, NULL);
+out:
+	tk_arena_free(a);
+	tk_model_free(m);
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -331,6 +386,7 @@ main(void)
 	test_state_order();
 	test_layouts();
 	test_page_text();
+	test_record_from();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *msg = load_case(cases[i].path, cases[i].content, &rc, NULL);
 
