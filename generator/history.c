@@ -335,6 +335,20 @@ tk_history_blob_roadmap(const tk_history *ch, const char *hex)
 	return *val ? val : NULL;
 }
 
+int
+tk_history_blob_read(const tk_history *h, const char *hex, tk_buf *out)
+{
+	git_blob *blob = NULL;
+	git_oid id;
+
+	if (h->repo == NULL || git_oid_fromstr(&id, hex) != 0 ||
+	    git_blob_lookup(&blob, h->repo, &id) != 0)
+		return -1;
+	tk_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	return 0;
+}
+
 static void
 add_change(tk_history *h, const char *rel, const commit_b *cb, tk_hist_kind kind,
     const git_oid *blob)

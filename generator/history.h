@@ -134,6 +134,9 @@ const tk_hist_record *tk_history_record(const tk_history *h, const char *region,
  * "roadmap:" line, read from the repository once per blob; NULL when it
  * cannot be read or says it some other way. */
 const char *tk_history_blob_roadmap(const tk_history *h, const char *blob);
+/* The bytes of blob (hex id) appended to out, read from the repository:
+ * an earlier version of a record. 0, or -1 when it cannot be read. */
+int tk_history_blob_read(const tk_history *h, const char *blob, tk_buf *out);
 
 /* The mainline, oldest first, for snapshots: every commit of the
  * first-parent chain, with content_changed set where the content differs
