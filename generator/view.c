@@ -1263,30 +1263,66 @@ period_index(const tk_view *v, int period)
 	return lo < v->nperiods && v->periods[lo] == period ? (long)lo : -1;
 }
 
-/* The national medians of eteneminen in period into out[0..ngroups]: by
- * group, then overall. Only the regions with has[r] count (NULL: all). */
+/* A region's eteneminen in a month by group, then overall, into row
+ * (ngroups + 1 entries; -1, which a median skips, without a record). rec
+ * is the model's, or with detached one read outside it, counted here. */
 static void
-medians_of(tk_view *v, int period, const char *has, int *out)
+fill_row(tk_view *v, const tk_record *rec, int detached, int *row)
+{
+	tk_counts *groups, overall;
+	tk_measure ms;
+	size_t g;
+
+	if (rec && !detached) {
+		for (g = 0; g <= v->ngroups; g++)
+			row[g] = meas(v, rec, g < v->ngroups ? tk_model_group(v->m, g) : NULL)->eteneminen;
+		return;
+	}
+	for (g = 0; g <= v->ngroups; g++)
+		row[g] = -1;
+	if (rec == NULL)
+		return;
+	groups = xcalloc(v->ngroups + 1, sizeof(*groups));
+	tk_fig_count_all(v->m, rec, &overall, groups, NULL);
+	for (g = 0; g <= v->ngroups; g++) {
+		memset(&ms, 0, sizeof(ms));
+		ms.c = g < v->ngroups ? groups[g] : overall;
+		tk_fig_measure(&ms);
+		row[g] = ms.eteneminen;
+	}
+	free(groups);
+}
+
+/* The national medians of the regions' rows (nregions rows of fill_row)
+ * into out[0..ngroups]: by group, then overall. */
+static void
+medians_of_rows(tk_view *v, const int *rows, int *out)
 {
 	int *vals = xcalloc(v->nregions + 1, sizeof(int));
-	size_t g, i, n;
+	size_t g, i;
 
 	for (g = 0; g <= v->ngroups; g++) {
-		const tk_group *grp = g < v->ngroups ? tk_model_group(v->m, g) : NULL;
-
-		for (i = n = 0; i < v->nregions; i++) {
-			const tk_record *rec;
-
-			if ((has == NULL || has[i]) &&
-			    (rec = record_at(v, tk_model_region(v->m, i), period)) != NULL)
-				vals[n++] = meas(v, rec, grp)->eteneminen;
-		}
-		out[g] = tk_fig_median(vals, n);
+		for (i = 0; i < v->nregions; i++)
+			vals[i] = rows[i * (v->ngroups + 1) + g];
+		out[g] = tk_fig_median(vals, v->nregions);
 	}
 	free(vals);
 }
 
-/* The national medians of a period with records, as medians_of, kept:
+/* Every region's row for period, from the model's records. */
+static int *
+rows_of(tk_view *v, int period)
+{
+	int *rows = xcalloc(v->nregions * (v->ngroups + 1) + 1, sizeof(int));
+	size_t i;
+
+	for (i = 0; i < v->nregions; i++)
+		fill_row(v, record_at(v, tk_model_region(v->m, i), period), 0,
+		    &rows[i * (v->ngroups + 1)]);
+	return rows;
+}
+
+/* The national medians of a period with records, kept:
  * every region page of the month shows them and its key names them. */
 static const int *
 period_medians(tk_view *v, int period)
@@ -1298,8 +1334,11 @@ period_medians(tk_view *v, int period)
 		v->in->nperiods = v->nperiods;
 	}
 	if (v->in->medians[x] == NULL) {
+		int *rows = rows_of(v, period);
+
 		v->in->medians[x] = xcalloc(v->ngroups + 1, sizeof(int));
-		medians_of(v, period, NULL, v->in->medians[x]);
+		medians_of_rows(v, rows, v->in->medians[x]);
+		free(rows);
 	}
 	return v->in->medians[x];
 }
@@ -2353,23 +2392,58 @@ cmp_median_event(const void *a, const void *b)
 	return x->k > y->k ? -1 : x->k < y->k;
 }
 
+/* Steps region reg's month back over change k of hr: what it had before
+ * the change into *blob ("" none) and row. 0 when that is unknown: an
+ * earlier version that cannot be read or would not load today, or a
+ * change to a file the history does not see come. */
+static int
+step_back(tk_view *v, const tk_hist_record *hr, size_t k, const tk_region *reg,
+    const char **blob, int *row)
+{
+	const tk_hist_change *ch = &hr->changes[k], *was = k ? &hr->changes[k - 1] : NULL;
+	tk_buf b = TK_BUF_INIT;
+	tk_arena *arena;
+	const tk_record *old;
+
+	if (ch->kind == TK_HIST_ADDED) {
+		*blob = "";
+		fill_row(v, NULL, 0, row);
+		return 1;
+	}
+	if (was == NULL || was->kind == TK_HIST_DELETED ||
+	    tk_history_blob_read(v->commits, was->blob, &b) < 0) {
+		tk_buf_free(&b);
+		return 0;
+	}
+	arena = tk_arena_new();
+	old = tk_model_record_from(v->m, arena, reg, hr->period, hr->path, was->blob,
+	    b.data ? b.data : "", b.len);
+	fill_row(v, old, 1, row);
+	tk_arena_free(arena);
+	tk_buf_free(&b);
+	*blob = was->blob;
+	return old != NULL;
+}
+
 /* Where the national medians of period last changed on the mainline, as
  * a position (-1: not in the history seen). They count only the regions'
  * figures, so a record that leaves them as they were changes no other
- * region's page. Walks the month's record changes back from the newest:
- * while each brought in a record the model holds as it is now, the set
- * before it is known and so are its medians. The first change that did
- * something else (an edit, a deletion) is counted as a change, unseen. */
+ * region's page. Walks the month's record changes back from the newest,
+ * keeping what each region had before each: nothing before an addition,
+ * the earlier version (read and counted against today's roadmap) before
+ * an edit or a deletion. The first commit after which the medians differ
+ * from today's is the answer; one whose earlier state is unknown counts
+ * as such a commit. */
 static long
 median_commit(tk_view *v, int period)
 {
 	long x = period_index(v, period), at = -1;
 	const tk_history *h = v->commits;
 	median_event *ev = NULL;
-	size_t nev = 0, cap = 0, r, i, k;
-	char *has;
+	size_t nev = 0, cap = 0, ng = v->ngroups + 1, r, i, k;
+	const char **blob;
 	const int *today;
-	int *before;
+	int *rows, *before;
 
 	if (x < 0 || h == NULL)
 		return -1;
@@ -2399,31 +2473,38 @@ median_commit(tk_view *v, int period)
 	if (nev)
 		qsort(ev, nev, sizeof(*ev), cmp_median_event);
 	today = period_medians(v, period);
-	has = xcalloc(v->nregions + 1, 1);
-	before = xcalloc(v->ngroups + 1, sizeof(int));
-	for (r = 0; r < v->nregions; r++)
-		has[r] = record_at(v, tk_model_region(v->m, r), period) != NULL;
+	/* blob[r]: the file region r has for the month at this point of the
+	 * walk ("" none); rows: its figures then. */
+	blob = xcalloc(v->nregions + 1, sizeof(*blob));
+	rows = rows_of(v, period);
+	before = xcalloc(ng, sizeof(int));
+	for (r = 0; r < v->nregions; r++) {
+		const tk_record *rec = record_at(v, tk_model_region(v->m, r), period);
+
+		blob[r] = rec ? rec->oid : "";
+	}
 	for (i = 0; i < nev && at < 0; ) {
 		long pos = ev[i].pos;
 
 		for (; i < nev && ev[i].pos == pos && at < 0; i++) {
 			const tk_hist_change *ch = &ev[i].rec->changes[ev[i].k];
-			const tk_record *now = record_at(v, ev[i].region, period);
 			size_t ri = ev[i].region->index;
 
-			if (ch->kind != TK_HIST_ADDED || !has[ri] || now == NULL ||
-			    strcmp(ch->blob, now->oid) != 0)
+			/* What the change left must be what the walk has (an
+			 * uncommitted edit is not); then what it found is known. */
+			if (strcmp(ch->blob, blob[ri]) != 0 ||
+			    !step_back(v, ev[i].rec, ev[i].k, ev[i].region, &blob[ri], &rows[ri * ng]))
 				at = pos;
-			has[ri] = 0;
 		}
 		if (at < 0) {
-			medians_of(v, period, has, before);
-			if (memcmp(before, today, (v->ngroups + 1) * sizeof(int)) != 0)
+			medians_of_rows(v, rows, before);
+			if (memcmp(before, today, ng * sizeof(int)) != 0)
 				at = pos;
 		}
 	}
 	free(before);
-	free(has);
+	free(rows);
+	free(blob);
 	free(ev);
 	return v->in->c_median[x] = at;
 }
