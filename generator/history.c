@@ -1132,7 +1132,7 @@ tk_history_region_key(const tk_history *h, const char *region, char out[41])
 		return;
 	}
 	x = tk_history_region_value(h, region);
-	tk_value_write_json(&b, x, 0);
+	tk_value_digest(&b, x);
 	tk_value_free(x);
 	tk_source_hash(out, b.data, b.len);
 	tk_buf_free(&b);

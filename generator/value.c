@@ -855,6 +855,57 @@ tk_value_write_json(tk_buf *b, const tk_value *v, int pretty)
 		tk_buf_putc(b, '\n');
 }
 
+/* A length in 7-bit groups, low first, the high bit saying more follow:
+ * one byte for the short strings and lists of a history. */
+static void
+digest_len(tk_buf *b, size_t n)
+{
+	char v[10];
+	size_t k = 0;
+
+	do {
+		v[k++] = (char)((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+		n >>= 7;
+	} while (n);
+	tk_buf_put(b, v, k);
+}
+
+void
+tk_value_digest(tk_buf *b, const tk_value *v)
+{
+	tk_value_kind k = tk_value_kind_of(v);
+	size_t i;
+
+	tk_buf_putc(b, (char)('0' + k));
+	switch (k) {
+	case TK_VALUE_NULL:
+		break;
+	case TK_VALUE_BOOL:
+		tk_buf_putc(b, v->u.b ? '1' : '0');
+		break;
+	case TK_VALUE_NUM:
+		tk_buf_put(b, (const char *)&v->u.num, sizeof(v->u.num));
+		break;
+	case TK_VALUE_STR:
+		digest_len(b, v->u.str.len);
+		tk_buf_put(b, v->u.str.s, v->u.str.len);
+		break;
+	case TK_VALUE_LIST:
+		digest_len(b, v->u.list.n);
+		for (i = 0; i < v->u.list.n; i++)
+			tk_value_digest(b, v->u.list.items[i]);
+		break;
+	case TK_VALUE_MAP:
+		digest_len(b, v->u.map.n);
+		for (i = 0; i < v->u.map.n; i++) {
+			digest_len(b, v->u.map.e[i].klen);
+			tk_buf_put(b, v->u.map.e[i].key, v->u.map.e[i].klen);
+			tk_value_digest(b, v->u.map.e[i].v);
+		}
+		break;
+	}
+}
+
 /* YAML 1.2 core schema scalars. */
 
 static int

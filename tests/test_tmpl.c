@@ -535,6 +535,85 @@ json(const tk_value *v, int pretty)
 	return tk_buf_detach(&b);
 }
 
+/* Do a and b give the same digest bytes? */
+static int
+same_digest(const tk_value *a, const tk_value *b)
+{
+	tk_buf x = TK_BUF_INIT, y = TK_BUF_INIT;
+	int same;
+
+	tk_value_digest(&x, a);
+	tk_value_digest(&y, b);
+	same = x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
+	tk_buf_free(&x);
+	tk_buf_free(&y);
+	return same;
+}
+
+/* Page keys hash values through tk_value_digest: equal values, equal
+ * bytes; any difference, other bytes (where JSON would blur some). */
+static tk_value *
+list_of(tk_value *x, tk_value *y)
+{
+	tk_value *l = tk_value_list();
+
+	if (x)
+		tk_value_list_push(l, x);
+	if (y)
+		tk_value_list_push(l, y);
+	return l;
+}
+
+static tk_value *
+map_of(const char *k1, tk_value *v1, const char *k2, tk_value *v2)
+{
+	tk_value *m = tk_value_map();
+
+	if (k1)
+		tk_value_map_set(m, k1, v1);
+	if (k2)
+		tk_value_map_set(m, k2, v2);
+	return m;
+}
+
+static void
+differs(const char *what, tk_value *a, tk_value *b)
+{
+	char name[96];
+	tk_value *c = tk_value_copy(a);
+
+	snprintf(name, sizeof(name), "digest: %s differs", what);
+	tk_check(name, !same_digest(a, b), NULL);
+	snprintf(name, sizeof(name), "digest: %s, a copy is the same", what);
+	tk_check(name, same_digest(a, c), NULL);
+	tk_value_free(a);
+	tk_value_free(b);
+	tk_value_free(c);
+}
+
+static void
+test_digest(void)
+{
+	differs("a string's bytes", map_of("k", tk_value_str("ab"), NULL, NULL),
+	    map_of("k", tk_value_str("ac"), NULL, NULL));
+	differs("a key", map_of("k", tk_value_num(1), NULL, NULL),
+	    map_of("j", tk_value_num(1), NULL, NULL));
+	differs("the order of keys", map_of("a", tk_value_num(1), "b", tk_value_num(2)),
+	    map_of("b", tk_value_num(2), "a", tk_value_num(1)));
+	differs("a number", list_of(tk_value_num(1), NULL), list_of(tk_value_num(1.0000001), NULL));
+	differs("a list and a map", tk_value_list(), tk_value_map());
+	differs("a string and a number", list_of(tk_value_str("1"), NULL),
+	    list_of(tk_value_num(1), NULL));
+	differs("null and false", list_of(tk_value_null(), NULL), list_of(tk_value_bool(0), NULL));
+	differs("where a list ends", list_of(list_of(tk_value_str("a"), NULL), tk_value_str("b")),
+	    list_of(list_of(tk_value_str("a"), tk_value_str("b")), NULL));
+	differs("where a string ends", list_of(tk_value_str("ab"), tk_value_str("c")),
+	    list_of(tk_value_str("a"), tk_value_str("bc")));
+	/* Invalid UTF-8 that JSON writes as the same U+FFFD. */
+	differs("invalid bytes JSON would write alike", tk_value_strn("x\xff", 2),
+	    tk_value_strn("x\xfe", 2));
+}
+
 static void
 test_json(void)
 {
@@ -825,6 +904,7 @@ main(void)
 	test_tree();
 	test_numbers();
 	test_json();
+	test_digest();
 	test_arena();
 	test_shape();
 	test_yaml_values();
