@@ -570,6 +570,24 @@ latest_of(const tk_view *v, const tk_region *r)
 	    tk_model_record(v->m, v->rend[r->index] - 1) : NULL;
 }
 
+/* rec's report of subtask st, or NULL: reports are in roadmap order, so a
+ * search (a version's subtask pages ask each record for each subtask). */
+static const tk_report *
+report_of(const tk_record *rec, const tk_subtask *st)
+{
+	size_t lo = 0, hi = rec->nreports;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rec->reports[mid].subtask->index < st->index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rec->nreports && rec->reports[lo].subtask == st ? &rec->reports[lo] : NULL;
+}
+
 static const tk_measure *
 meas(tk_view *v, const tk_record *rec, const tk_group *g)
 {
@@ -1852,7 +1870,7 @@ build_subtask(tk_view *v, const page *p)
 	const tk_version *ver = p->obj2;
 	const tk_entity *ent = st->task->entity;
 	tk_value *d = common(v, p, tx(v, &st->title)), *x, *l;
-	size_t i, k;
+	size_t i;
 
 	set_subtask(v, set_new(d, "subtask", tk_value_map()), st, ver);
 	set_version_head(v, set_new(d, "version", tk_value_map()), ver);
@@ -1890,9 +1908,7 @@ build_subtask(tk_view *v, const page *p)
 		if (rec == NULL)
 			continue;
 		set_period(x, "period", rec->period);
-		for (k = 0; k < rec->nreports; k++)
-			if (rec->reports[k].subtask == st)
-				rp = &rec->reports[k];
+		rp = report_of(rec, st);
 		set_state(v, x, rp ? rp->state : TK_STATE_NONE);
 		set_md(x, "note_html", rp ? rp->note : NULL);
 	}
