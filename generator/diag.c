@@ -30,6 +30,8 @@ static void
 vreport(tk_diag *d, const char *kind, const char *path, int line, int col,
     const char *fmt, va_list ap)
 {
+	if (d->stream == NULL)
+		return;
 	if (path && line > 0 && col > 0)
 		fprintf(d->stream, "%s:%d:%d: %s: ", path, line, col, kind);
 	else if (path && line > 0)
@@ -70,7 +72,7 @@ tk_diag_show_line(tk_diag *d, const char *src, size_t len, int line, int col)
 	size_t i = 0, start, end;
 	int l = 1, c;
 
-	if (src == NULL || line < 1)
+	if (src == NULL || line < 1 || d->stream == NULL)
 		return;
 	while (i < len && l < line) {
 		if (src[i++] == '\n')

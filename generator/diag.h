@@ -7,7 +7,9 @@
 
 typedef struct tk_diag tk_diag;
 
-/* A collector writing to stream (stderr usually). The caller frees it. */
+/* A collector writing to stream (stderr usually), or with NULL only
+ * counting: work whose messages nobody reads (a file parsed ahead, an old
+ * version of a record). The caller frees it. */
 tk_diag *tk_diag_new(FILE *stream);
 void tk_diag_free(tk_diag *d);
 

@@ -1608,18 +1608,12 @@ const tk_record *
 tk_model_record_from(const tk_model *m, tk_arena *arena, const tk_region *reg, int period,
     const char *path, const char *oid, const char *buf, size_t len)
 {
-	char *msg = NULL;
-	size_t msglen = 0;
-	FILE *sink = open_memstream(&msg, &msglen);
-	tk_diag *d;
+	tk_diag *d = tk_diag_new(NULL);
 	tk_ydoc *doc = NULL;
 	tk_source_file f;
 	/* Read only: a detached load writes to the caller's arena alone. */
 	ctx c = { (tk_model *)m, NULL, NULL, 0, 0, arena, 1, NULL };
 
-	if (sink == NULL)
-		return NULL;
-	d = tk_diag_new(sink);
 	c.d = d;
 	c.path = tk_arena_strdup(arena, path);
 	memset(&f, 0, sizeof(f));
@@ -1632,8 +1626,6 @@ tk_model_record_from(const tk_model *m, tk_arena *arena, const tk_region *reg, i
 	if (c.errors || tk_diag_errors(d))
 		c.got = NULL;
 	tk_diag_free(d);
-	fclose(sink);
-	free(msg);
 	return c.got;
 }
 
