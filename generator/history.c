@@ -292,6 +292,20 @@ record_path(const char *rel, char *region, size_t rn, int *period)
 	return 1;
 }
 
+int
+tk_history_blob_read(const tk_history *h, const char *hex, tk_buf *out)
+{
+	git_blob *blob = NULL;
+	git_oid id;
+
+	if (h->repo == NULL || git_oid_fromstr(&id, hex) != 0 ||
+	    git_blob_lookup(&blob, h->repo, &id) != 0)
+		return -1;
+	tk_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	return 0;
+}
+
 /* The roadmap version a record's blob names on its top-level "roadmap:"
  * line, or NULL (unreadable, or written some other way: then a page that
  * depends on it counts it under every version). Read once per blob. */
@@ -300,17 +314,15 @@ tk_history_blob_roadmap(const tk_history *ch, const char *hex)
 {
 	tk_history *h = (tk_history *)ch;      /* the cache only */
 	const char *val, *text, *end, *hit;
-	git_blob *blob = NULL;
-	git_oid id;
+	tk_buf b = TK_BUF_INIT;
 	size_t len, n;
 
 	if ((val = tk_strmap_get(h->roadmaps, hex)) != NULL)
 		return *val ? val : NULL;
 	val = "";
-	if (h->repo && git_oid_fromstr(&id, hex) == 0 &&
-	    git_blob_lookup(&blob, h->repo, &id) == 0) {
-		text = git_blob_rawcontent(blob);
-		len = (size_t)git_blob_rawsize(blob);
+	if (tk_history_blob_read(h, hex, &b) == 0) {
+		text = b.data ? b.data : "";
+		len = b.len;
 		for (hit = memmem(text, len, "roadmap:", 8); hit; hit = memmem(hit + 1,
 		    len - (size_t)(hit + 1 - text), "roadmap:", 8))
 			if (hit == text || hit[-1] == '\n')
@@ -329,24 +341,10 @@ tk_history_blob_roadmap(const tk_history *ch, const char *hex)
 			if (n)
 				val = tk_arena_strndup(h->arena, p, n);
 		}
-		git_blob_free(blob);
 	}
+	tk_buf_free(&b);
 	tk_strmap_put(h->roadmaps, tk_arena_strdup(h->arena, hex), (void *)val);
 	return *val ? val : NULL;
-}
-
-int
-tk_history_blob_read(const tk_history *h, const char *hex, tk_buf *out)
-{
-	git_blob *blob = NULL;
-	git_oid id;
-
-	if (h->repo == NULL || git_oid_fromstr(&id, hex) != 0 ||
-	    git_blob_lookup(&blob, h->repo, &id) != 0)
-		return -1;
-	tk_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-	git_blob_free(blob);
-	return 0;
 }
 
 static void
