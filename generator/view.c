@@ -1282,16 +1282,17 @@ period_index(const tk_view *v, int period)
 }
 
 /* A region's eteneminen in a month by group, then overall, into row
- * (ngroups + 1 entries; -1, which a median skips, without a record). rec
- * is the model's, or with detached one read outside it, counted here. */
+ * (ngroups + 1 entries; -1, which a median skips, without a record). A
+ * record of the model's has them in the table; one read outside it
+ * (tk_model_record_from) is counted here. */
 static void
-fill_row(tk_view *v, const tk_record *rec, int detached, int *row)
+fill_row(tk_view *v, const tk_record *rec, int *row)
 {
 	tk_counts *groups, overall;
 	tk_measure ms;
 	size_t g;
 
-	if (rec && !detached) {
+	if (rec && rec->index < v->nrecords && tk_model_record(v->m, rec->index) == rec) {
 		for (g = 0; g <= v->ngroups; g++)
 			row[g] = meas(v, rec, g < v->ngroups ? tk_model_group(v->m, g) : NULL)->eteneminen;
 		return;
@@ -1335,8 +1336,7 @@ rows_of(tk_view *v, int period)
 	size_t i;
 
 	for (i = 0; i < v->nregions; i++)
-		fill_row(v, record_at(v, tk_model_region(v->m, i), period), 0,
-		    &rows[i * (v->ngroups + 1)]);
+		fill_row(v, record_at(v, tk_model_region(v->m, i), period), &rows[i * (v->ngroups + 1)]);
 	return rows;
 }
 
@@ -2423,7 +2423,7 @@ step_back(tk_view *v, const tk_hist_record *hr, size_t k, const tk_region *reg,
 
 	if (ch->kind == TK_HIST_ADDED) {
 		*blob = "";
-		fill_row(v, NULL, 0, row);
+		fill_row(v, NULL, row);
 		return 1;
 	}
 	if (was == NULL || was->kind == TK_HIST_DELETED ||
@@ -2434,7 +2434,7 @@ step_back(tk_view *v, const tk_hist_record *hr, size_t k, const tk_region *reg,
 	arena = tk_arena_new();
 	old = tk_model_record_from(v->m, arena, reg, hr->period, hr->path, was->blob,
 	    b.data ? b.data : "", b.len);
-	fill_row(v, old, 1, row);
+	fill_row(v, old, row);
 	tk_arena_free(arena);
 	tk_buf_free(&b);
 	*blob = was->blob;
