@@ -437,10 +437,13 @@ if want 4; then
 	out "changed; the others are linked unrendered (generator/pagecache.h). *No-op* rebuilds the same"
 	out "commit."
 	out ""
-	out "Times are wall seconds with CPU seconds in brackets."
+	out "Times are wall seconds with CPU seconds in brackets. *Changed files alone* is a floor"
+	out "under any rebuild that leaves a correct site: copying only the files this rebuild"
+	out "rewrote or added, from the new site (read back into the page cache) into a tree whose"
+	out "folders were made beforehand (untimed), \`xargs cp --parents\`."
 	out ""
-	out "| scale | full build s | no-op rebuild s | no-op rewrote | +1 record rebuild s | rebuild ÷ full (CPU) | pages rendered | files | rewritten | new | kept | rewritten or new, by folder |"
-	out "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+	out "| scale | full build s | no-op rebuild s | no-op rewrote | +1 record rebuild s | rebuild ÷ full (CPU) | changed files alone s | changed files alone ÷ full | pages rendered | files | rewritten | new | kept | rewritten or new, by folder |"
+	out "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 	for f in $INCR_SCALES; do
 		s=$W/incr$f
 		"$PY" "$BENCH/gen_scaled.py" --rev "$CREV" "$f" "$s" --pack --hold "$INCR_ORG" --held-to "$s.held" >"$W/gen.out" ||
@@ -475,8 +478,16 @@ if want 4; then
 		listing "$s/out" "$W/l3"
 		compare "$W/l2" "$W/l3"
 		total=$((KEPT + REWRITTEN + NEW))
-		say "${f}x: full ${full}s, no-op ${noop}s ($noop_rw rewritten), +1 record ${inc}s: $REWRITTEN rewritten, $NEW new, $REMOVED removed, $KEPT kept of $total (tiekartta says: built/unchanged $built, pages rendered $rend); $BYDIR"
-		out "| ${f}× | $(fmt %.2f "$full") ($(fmt %.2f "$fullc")) | $(fmt %.2f "$noop") ($(fmt %.2f "$noopc")) | $noop_rw | $(fmt %.2f "$inc") ($(fmt %.2f "$incc")) | $(div "$inc" "$full" %.2f) ($(div "$incc" "$fullc" %.2f)) | $rend | $total | $REWRITTEN | $NEW | $KEPT | $BYDIR |"
+		# The floor: the same rewritten and new files, copied and nothing else.
+		awk 'NR == FNR { b[$1] = $2 " " $3; next } !($1 in b) || b[$1] != $2 " " $3 { print $1 }' \
+			"$W/l2" "$W/l3" >"$W/changed"
+		(cd "$s/out" && find . -type d) | sed "s|^\.|$s/fl|" >"$W/fldirs"
+		measure "$runs" "$TRASH '$s/fl' && xargs mkdir -p <'$W/fldirs' && $(fresh "$s/out")" \
+			sh -c "cd '$s/out' && xargs -d '\n' cp --parents -t '$s/fl' <'$W/changed'"
+		flo=$MW
+		[ "$(files_of "$s/fl")" = "$((REWRITTEN + NEW))" ] || fail "the changed files' copy at ${f}x"
+		say "${f}x: full ${full}s, no-op ${noop}s ($noop_rw rewritten), +1 record ${inc}s: $REWRITTEN rewritten, $NEW new, $REMOVED removed, $KEPT kept of $total (tiekartta says: built/unchanged $built, pages rendered $rend); $BYDIR; the changed files alone ${flo}s"
+		out "| ${f}× | $(fmt %.2f "$full") ($(fmt %.2f "$fullc")) | $(fmt %.2f "$noop") ($(fmt %.2f "$noopc")) | $noop_rw | $(fmt %.2f "$inc") ($(fmt %.2f "$incc")) | $(div "$inc" "$full" %.2f) ($(div "$incc" "$fullc" %.2f)) | $(fmt %.2f "$flo") | $(div "$flo" "$full" %.2f) | $rend | $total | $REWRITTEN | $NEW | $KEPT | $BYDIR |"
 		trash "$s" "$s.held"
 	done
 fi
@@ -520,15 +531,30 @@ if want 5; then
 	if "$TK" build --help 2>&1 | grep -q -- '--snapshots'; then
 		if SOFT=1 measure "$RUNS_BIG" "$TRASH '$W/snap' '$W/snap.tiekartta-pages' '$W/snap.tiekartta-spare' '$W/snap.tiekartta-parsed'" "$TK" build -q --theme "$W/theme" --repo "$W/hist" --snapshots all --out "$W/snap"; then
 			out "| \`tiekartta build --snapshots all --out OUT\` | 1 | $(div "$MW" "$nrev" %.3f) | $(div "$MC" "$nrev" %.3f) | $(fmt %.1f "$MW") |"
+			sw=$MW sc=$MC sr=$MR
+			# Floors under any program that writes these snapshots: their folders
+			# alone, and the whole output copied once with its hard links kept.
+			ndirs=$(find "$W/snap" -type d | wc -l | tr -d ' ')
+			(cd "$W/snap" && find . -type d) | sed "s|^\.|$W/sdirs|" >"$W/sdirs.list"
+			measure 1 "$TRASH '$W/sdirs'" sh -c "xargs mkdir -p <'$W/sdirs.list'"
+			dw=$MW dc=$MC
+			measure 1 "$TRASH '$W/scopy' && $(fresh "$W/snap")" cp -r --preserve=links "$W/snap" "$W/scopy"
+			cw=$MW cc=$MC
+			trash "$W/sdirs" "$W/scopy"
+			out "| floor: the snapshots' $ndirs folders alone, \`xargs mkdir -p\` | 1 | $(div "$dw" "$nrev" %.3f) | $(div "$dc" "$nrev" %.3f) | $(fmt %.1f "$dw") |"
+			out "| floor: the snapshots' output copied, hard links kept, \`cp -r --preserve=links\` | 1 | $(div "$cw" "$nrev" %.3f) | $(div "$cc" "$nrev" %.3f) | $(fmt %.1f "$cw") |"
 			out ""
+			out "The goal, a tenth of the separate builds, is $(awk -v t="$htotal" 'BEGIN { printf "%.1f", t / 10 }') s; making the snapshots' folders"
+			out "alone takes $(fmt %.1f "$dw") s, and copying their output $(fmt %.1f "$cw") s."
+			out ""
+			MW=$sw MC=$sc MR=$sr
 			out "Snapshots: $(files_of "$W/snap") files, $(mb "$(bytes_of "$W/snap")") MB; written once each (the rest hard links):"
 			out "$(inodes_of "$W/snap") files, $(mb "$(ibytes_of "$W/snap")") MB; peak RSS $(rssmb "$MR") MB,"
 			out "$(fmt %.1f "$MC") CPU s; separate builds ÷ snapshots: $(div "$htotal" "$MW" %.1f)× (CPU: $(awk -v c="$hcpu" -v n="$nrev" -v m="$MC" 'BEGIN { if (c == "-" || m == "-" || m == 0) printf "–"; else printf "%.1f", c * n / m }')×)."
-			say "snapshots: ${MW}s, ratio $(div "$htotal" "$MW" %.1f)"
+			say "snapshots: ${MW}s, ratio $(div "$htotal" "$MW" %.1f); floors: $ndirs folders ${dw}s, copy ${cw}s"
 			# As a forge's CI runs it on every push (docs/ci/publish.sh): the same
 			# OUT again, then after one more commit. The snapshots the last build
 			# made are kept whole (generator/pagecache.h).
-			sw=$MW
 			# Once untimed: from the second build on, the spare is beside OUT.
 			"$TK" build -q --theme "$W/theme" --repo "$W/hist" --snapshots all --out "$W/snap" \
 				>"$W/cmd.out" 2>"$W/cmd.err" || fail "the second --snapshots all"
