@@ -12,6 +12,7 @@
 
 #include "source.h"
 #include "util.h"
+#include "yaml.h"
 
 /* A commit with its place in the walk, so changes sort in walk order. */
 typedef struct {
@@ -293,12 +294,23 @@ record_path(const char *rel, char *region, size_t rn, int *period)
 }
 
 int
-tk_history_blob_read(const tk_history *h, const char *hex, tk_buf *out)
+tk_history_blob_read(const tk_history *h, const char *hex, size_t max, tk_buf *out)
 {
 	git_blob *blob = NULL;
+	git_odb *odb = NULL;
+	git_object_t type;
 	git_oid id;
+	size_t size = 0;
+	int r;
 
 	if (h->repo == NULL || git_oid_fromstr(&id, hex) != 0 ||
+	    git_repository_odb(&odb, h->repo) != 0)
+		return -1;
+	/* The size from the object's header, before its bytes are inflated:
+	 * a huge file once committed by mistake costs nothing to refuse. */
+	r = git_odb_read_header(&size, &type, odb, &id);
+	git_odb_free(odb);
+	if (r != 0 || type != GIT_OBJECT_BLOB || size > max ||
 	    git_blob_lookup(&blob, h->repo, &id) != 0)
 		return -1;
 	tk_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
@@ -320,7 +332,7 @@ tk_history_blob_roadmap(const tk_history *ch, const char *hex)
 	if ((val = tk_strmap_get(h->roadmaps, hex)) != NULL)
 		return *val ? val : NULL;
 	val = "";
-	if (tk_history_blob_read(h, hex, &b) == 0) {
+	if (tk_history_blob_read(h, hex, TK_YAML_MAX_BYTES, &b) == 0) {
 		text = b.data ? b.data : "";
 		len = b.len;
 		for (hit = memmem(text, len, "roadmap:", 8); hit; hit = memmem(hit + 1,

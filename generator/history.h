@@ -132,11 +132,13 @@ const tk_hist_record *tk_history_record(const tk_history *h, const char *region,
 
 /* The roadmap version a record's blob (hex id) names on its top-level
  * "roadmap:" line, read from the repository once per blob; NULL when it
- * cannot be read or says it some other way. */
+ * cannot be read, is larger than a record may be (TK_YAML_MAX_BYTES), or
+ * says it some other way. */
 const char *tk_history_blob_roadmap(const tk_history *h, const char *blob);
 /* The bytes of blob (hex id) appended to out, read from the repository:
- * an earlier version of a record. 0, or -1 when it cannot be read. */
-int tk_history_blob_read(const tk_history *h, const char *blob, tk_buf *out);
+ * an earlier version of a record. 0, or -1 when it cannot be read or has
+ * more than max bytes (then nothing is read). */
+int tk_history_blob_read(const tk_history *h, const char *blob, size_t max, tk_buf *out);
 
 /* The mainline, oldest first, for snapshots: every commit of the
  * first-parent chain, with content_changed set where the content differs

@@ -27,6 +27,7 @@
 #include "render.h"
 #include "source.h"
 #include "util.h"
+#include "yaml.h"
 
 enum kind { K_INDEX, K_REGION, K_GROUP, K_VERSIONS, K_VERSION, K_SUBTASK, K_DIFF,
 	K_MONTH, K_THEMES, K_SNAPSHOTS, K_A11Y, K_PAGE, K_BUILD, K_404 };
@@ -2427,7 +2428,7 @@ step_back(tk_view *v, const tk_hist_record *hr, size_t k, const tk_region *reg,
 		return 1;
 	}
 	if (was == NULL || was->kind == TK_HIST_DELETED ||
-	    tk_history_blob_read(v->commits, was->blob, &b) < 0) {
+	    tk_history_blob_read(v->commits, was->blob, TK_YAML_MAX_BYTES, &b) < 0) {
 		tk_buf_free(&b);
 		return 0;
 	}

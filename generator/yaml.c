@@ -49,7 +49,7 @@ struct tk_ydoc {
 	size_t nblock;          /* its nodes */
 };
 
-enum { DEFAULT_MAX_BYTES = 4 << 20, DEFAULT_MAX_DEPTH = 64, DEFAULT_MAX_NODES = 1000000 };
+enum { DEFAULT_MAX_DEPTH = 64, DEFAULT_MAX_NODES = 1000000 };
 
 static void *
 doc_alloc(tk_ydoc *doc, size_t n)
@@ -638,7 +638,7 @@ tk_yaml_load(tk_ydoc **out, const char *path, const char *buf, size_t len,
 	yaml_event_t ev;
 	tk_ydoc *doc = NULL;
 	node **stack = NULL;
-	size_t depth = 0, cap = 0, max_bytes = DEFAULT_MAX_BYTES;
+	size_t depth = 0, cap = 0, max_bytes = TK_YAML_MAX_BYTES;
 	size_t max_nodes = DEFAULT_MAX_NODES, total = 0, bad;
 	int max_depth = DEFAULT_MAX_DEPTH, docs = 0, done = 0, rc = -1;
 	int have_parser = 0, have_event = 0, line, col;

@@ -35,9 +35,12 @@ typedef struct tk_ydoc tk_ydoc;
  * default); for tests, one of the two alone. */
 enum { TK_YAML_EITHER, TK_YAML_LIBYAML_ONLY, TK_YAML_QUICK_ONLY };
 
+/* The largest file the loader takes by default. */
+#define TK_YAML_MAX_BYTES ((size_t)4 << 20)
+
 /* Limits that protect the loader; zero fields take the defaults below. */
 typedef struct {
-	size_t max_bytes;       /* default 4 MiB */
+	size_t max_bytes;       /* default TK_YAML_MAX_BYTES */
 	int max_depth;          /* default 64 */
 	size_t max_nodes;       /* default 1 000 000, counting alias expansions */
 	int reader;             /* TK_YAML_EITHER (0), or one reader alone */

@@ -323,6 +323,49 @@ test_history(const char *dir)
 	tk_check("a blob without a roadmap line: NULL (unknown)",
 	    r && tk_history_blob_roadmap(h, r->changes[0].blob) == NULL &&
 	    tk_history_blob_roadmap(h, "0123456789012345678901234567890123456789") == NULL, NULL);
+	{
+		/* A record once committed far larger than the loader takes: read
+		 * only up to a limit, told by the object's header. */
+		size_t big = TK_YAML_MAX_BYTES + 1;
+		char *bytes = xmalloc(big), hex[41];
+		tk_buf bb = TK_BUF_INIT;
+		git_oid id;
+
+		git_repository *rp = NULL;
+
+		memset(bytes, '#', big);
+		memcpy(bytes, "roadmap: 2022-08\n", 17);
+		if (git_repository_open(&rp, dir) != 0 ||
+		    git_blob_create_from_buffer(&id, rp, bytes, big) != 0) {
+			fprintf(stderr, "fixture: %s\n", git_error_last()->message);
+			exit(2);
+		}
+		git_repository_free(rp);
+		git_oid_tostr(hex, sizeof(hex), &id);
+		tk_check("a blob larger than the limit: -1, nothing read",
+		    tk_history_blob_read(h, hex, TK_YAML_MAX_BYTES, &bb) == -1 && bb.len == 0, NULL);
+		tk_check("the same blob within a larger limit: read whole",
+		    tk_history_blob_read(h, hex, big, &bb) == 0 && bb.len == big &&
+		    bb.data[big - 1] == '#', NULL);
+		tk_check("its roadmap line is not read: NULL, as it cannot be a record",
+		    tk_history_blob_roadmap(h, hex) == NULL, NULL);
+		bb.len = 0;
+		if (r && tk_history_blob_read(h, r->changes[4].blob, TK_YAML_MAX_BYTES, &bb) == 0) {
+			size_t len = bb.len;
+
+			bb.len = 0;
+			tk_check("a record's blob: read with a limit of its size, not one less",
+			    len > 0 && tk_history_blob_read(h, r->changes[4].blob, len, &bb) == 0 &&
+			    bb.len == len &&
+			    tk_history_blob_read(h, r->changes[4].blob, len - 1, &bb) == -1 &&
+			    bb.len == len, NULL);
+		} else
+			tk_check("a record's blob: read", 0, NULL);
+		tk_check("a commit's id is not a blob: -1",
+		    tk_history_blob_read(h, head_hex, TK_YAML_MAX_BYTES, &bb) == -1, NULL);
+		tk_buf_free(&bb);
+		free(bytes);
+	}
 	tk_check("out of range", tk_history_commit(h, 10) == NULL &&
 	    tk_history_region(h, 2) == NULL &&
 	    tk_history_record(h, "alpha", TK_PERIOD(2021, 9)) == NULL, NULL);
