@@ -86,15 +86,23 @@ struct tk_view {
 struct tk_view_inputs {
 	size_t nperiods;        /* medians' length */
 	/* Page keys (tk_view_page_key): the records all together, by period
-	 * (as periods), by version (as the model's) and by region (as the
-	 * model's). */
-	char (*key_period)[41], (*key_version)[41], (*key_region)[41], key_all[41];
+	 * (as periods) and by region (as the model's); a subtask's page keys
+	 * its rows (subtask_rows_key). */
+	char (*key_period)[41], (*key_region)[41], key_all[41];
+	/* By version, by subtask (its index): the rows its page shows. */
+	char (**key_subtask)[41];
+	size_t nkey_versions;
 	char *key_periods;      /* " 24252 24253 ...": every page key names them */
 	/* Where pages' content last changed, as mainline positions (-1: never),
 	 * from the history: outside the records or in the set of months (every
 	 * page), any record, by period, by version, by region; and by period,
 	 * the national medians (median_commit; -2 until asked). */
 	long c_base, c_all, *c_period, *c_version, *c_region, *c_median;
+	/* By version, by subtask (its index): where a correction last changed
+	 * that subtask's row of a region's latest record; c_version holds
+	 * the changes to every row. */
+	long **c_subtask;
+	size_t nversions;
 	/* By period, the national medians of eteneminen (period_medians): by
 	 * group, then overall; NULL until asked. */
 	int **medians;
@@ -116,12 +124,17 @@ tk_view_inputs_free(tk_view_inputs *in)
 		return;
 	free(in->key_period);
 	free(in->key_periods);
-	free(in->key_version);
 	free(in->key_region);
+	for (i = 0; in->key_subtask && i < in->nkey_versions; i++)
+		free(in->key_subtask[i]);
+	free(in->key_subtask);
 	free(in->c_period);
 	free(in->c_version);
 	free(in->c_region);
 	free(in->c_median);
+	for (i = 0; in->c_subtask && i < in->nversions; i++)
+		free(in->c_subtask[i]);
+	free(in->c_subtask);
 	if (in->medians)
 		for (i = 0; i < in->nperiods; i++)
 			free(in->medians[i]);
@@ -2191,10 +2204,25 @@ region_of(const tk_record *rec, const void *arg)
 	return (long)rec->region->index;
 }
 
+/* One region's row on a subtask's page, for its key: the month, the state
+ * and the note, with lengths, so that no two rows read alike. */
+static void
+put_row(tk_buf *b, const tk_record *rec, const tk_report *rp)
+{
+	size_t len = rp && rp->note ? strlen(rp->note) : 0;
+	/* A note is at most a file's 4 MiB: its length fits an int. */
+	int row[3] = { rec ? rec->period : -1, rp ? (int)rp->state : -1,
+		rp && rp->note ? (int)len : -1 };
+
+	tk_buf_put(b, (const char *)row, sizeof(row));
+	if (len)
+		tk_buf_put(b, rp->note, len);
+}
+
 static void
 prepare_keys(tk_view *v)
 {
-	size_t i, k, n = tk_model_nversions(v->m);
+	size_t i, x;
 
 	if (v->in->key_period)
 		return;
@@ -2202,18 +2230,34 @@ prepare_keys(tk_view *v)
 	/* In one pass each: at 100x, 170 periods by 39 000 records. */
 	v->in->key_period = xcalloc(v->nperiods + 1, sizeof(*v->in->key_period));
 	tk_model_records_keys(v->m, period_of, v, v->nperiods, v->in->key_period);
-	/* A version's subtask pages show each region's latest record of it. */
-	v->in->key_version = xcalloc(n + 1, sizeof(*v->in->key_version));
-	for (k = 0; k < n; k++) {
+	/* A subtask's page shows one row per region: its latest record of the
+	 * version (the month), and the subtask's state and note there. Keyed
+	 * by these, not by the whole records, a correction renders again only
+	 * the pages of the subtasks it changed. */
+	v->in->nkey_versions = tk_model_nversions(v->m);
+	v->in->key_subtask = xcalloc(v->in->nkey_versions + 1, sizeof(*v->in->key_subtask));
+	for (x = 0; x < v->in->nkey_versions; x++) {
+		const tk_version *ver = tk_model_version(v->m, x);
+		const tk_record **latest = xcalloc(v->nregions + 1, sizeof(*latest));
 		tk_buf b = TK_BUF_INIT;
+		size_t e, t, s;
 
-		for (i = 0; i < v->nregions; i++) {
-			const tk_record *rec = latest_in(v, i, tk_model_version(v->m, k));
+		v->in->key_subtask[x] = xcalloc(ver->nsubtasks + 1, sizeof(**v->in->key_subtask));
+		for (i = 0; i < v->nregions; i++)
+			latest[i] = latest_in(v, i, ver);
+		for (e = 0; e < ver->nentities; e++)
+			for (t = 0; t < ver->entities[e]->ntasks; t++)
+				for (s = 0; s < ver->entities[e]->tasks[t].nsubtasks; s++) {
+					const tk_subtask *st = &ver->entities[e]->tasks[t].subtasks[s];
 
-			tk_buf_printf(&b, "%s %s\n", tk_model_region(v->m, i)->id, rec ? rec->oid : "-");
-		}
-		tk_source_hash(v->in->key_version[k], b.data, b.len);
+					b.len = 0;
+					for (i = 0; i < v->nregions; i++)
+						put_row(&b, latest[i], latest[i] ? report_of(latest[i], st) : NULL);
+					tk_source_hash(v->in->key_subtask[x][st->index], b.data ? b.data : "",
+					    b.len);
+				}
 		tk_buf_free(&b);
+		free(latest);
 	}
 	v->in->key_region = xcalloc(v->nregions + 1, sizeof(*v->in->key_region));
 	tk_model_records_keys(v->m, region_of, NULL, v->nregions, v->in->key_region);
@@ -2285,6 +2329,59 @@ names_either(tk_view *v, tk_strmap *known, const tk_hist_change *ch,
 	return names_version(v, known, ch, ver) || (was && names_version(v, known, was, ver));
 }
 
+/* The record a blob holds, read outside the model into arena; the
+ * model's own when it is today's. NULL when it cannot be read or would
+ * not load today. */
+static const tk_record *
+record_of_blob(tk_view *v, tk_strmap *known, tk_arena *arena, const tk_region *reg,
+    const tk_hist_record *hr, const char *blob)
+{
+	const tk_record *rec = tk_strmap_get(known, blob);
+	tk_buf b = TK_BUF_INIT;
+
+	if (rec == NULL && tk_history_blob_read(v->commits, blob, TK_YAML_MAX_BYTES, &b) == 0)
+		rec = tk_model_record_from(v->m, arena, reg, hr->period, hr->path, blob,
+		    b.data ? b.data : "", b.len);
+	tk_buf_free(&b);
+	return rec;
+}
+
+static int
+same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A correction to region reg's latest record of version ver (change ch of
+ * hr, was before it): raises the subtasks whose rows on their pages it
+ * changed (state or note) to pos, in c. 0 when it cannot tell (a version
+ * that cannot be read, or either names another roadmap version): then it
+ * counts for every row. */
+static int
+raise_rows(tk_view *v, tk_strmap *known, const tk_region *reg, const tk_hist_record *hr,
+    const tk_hist_change *ch, const tk_hist_change *was, const tk_version *ver, long *c,
+    long pos)
+{
+	tk_arena *arena = tk_arena_new();
+	const tk_record *before = record_of_blob(v, known, arena, reg, hr, was->blob);
+	const tk_record *after = before ? record_of_blob(v, known, arena, reg, hr, ch->blob) : NULL;
+	size_t e, t, s;
+	int ok = after && before->version == ver && after->version == ver;
+
+	for (e = 0; ok && e < ver->nentities; e++)
+		for (t = 0; t < ver->entities[e]->ntasks; t++)
+			for (s = 0; s < ver->entities[e]->tasks[t].nsubtasks; s++) {
+				const tk_subtask *st = &ver->entities[e]->tasks[t].subtasks[s];
+				const tk_report *x = report_of(before, st), *y = report_of(after, st);
+
+				if ((x ? x->state : TK_STATE_NONE) != (y ? y->state : TK_STATE_NONE) ||
+				    !same_text(x ? x->note : NULL, y ? y->note : NULL))
+					raise(&c[st->index], pos);
+			}
+	tk_arena_free(arena);
+	return ok;
+}
+
 /* Where each kind of input last changed on the mainline, from the history
  * (see tk_view's c_*). A deleted record counts where it was deleted; a
  * record that moved to another roadmap version counts for both. */
@@ -2311,8 +2408,16 @@ prepare_commits(tk_view *v)
 	v->in->c_region = xcalloc(v->nregions + 1, sizeof(*v->in->c_region));
 	for (i = 0; i < v->nperiods; i++)
 		v->in->c_period[i] = -1, v->in->c_median[i] = -2;
-	for (i = 0; i < nv; i++)
+	v->in->c_subtask = xcalloc(nv + 1, sizeof(*v->in->c_subtask));
+	v->in->nversions = nv;
+	for (i = 0; i < nv; i++) {
+		size_t n = tk_model_version(v->m, i)->nsubtasks;
+
 		v->in->c_version[i] = -1;
+		v->in->c_subtask[i] = xmalloc((n + 1) * sizeof(**v->in->c_subtask));
+		for (k = 0; k < n; k++)
+			v->in->c_subtask[i][k] = -1;
+	}
 	for (i = 0; i < v->nregions; i++)
 		v->in->c_region[i] = -1;
 	/* A snapshot sees the mainline up to its own commit only. */
@@ -2347,13 +2452,20 @@ prepare_commits(tk_view *v)
 				 * later month (or any, without one) that names the
 				 * version, or did: it came or went. An earlier month
 				 * is hidden behind it. A folder no region owns is on
-				 * no page. */
+				 * no page. A correction of the record itself counts
+				 * for the rows it changed. */
 				for (x = 0; reg && x < nv; x++) {
+					const tk_version *ver = tk_model_version(v->m, x);
+
 					if (v->in->c_version[x] >= pos ||
 					    (latest[x] && rec->period < latest[x]->period))
 						continue;
-					if ((latest[x] && rec->period == latest[x]->period) ||
-					    names_either(v, known, ch, was, tk_model_version(v->m, x)))
+					if (latest[x] && rec->period == latest[x]->period) {
+						if (ch->kind != TK_HIST_MODIFIED || was == NULL ||
+						    !raise_rows(v, known, reg, rec, ch, was, ver,
+						    v->in->c_subtask[x], pos))
+							raise(&v->in->c_version[x], pos);
+					} else if (names_either(v, known, ch, was, ver))
 						raise(&v->in->c_version[x], pos);
 				}
 				if (ch->kind != TK_HIST_MODIFIED) {
@@ -2557,8 +2669,10 @@ page_commit(tk_view *v, const page *p)
 	}
 	case K_SUBTASK:
 		for (x = 0; x < tk_model_nversions(v->m); x++)
-			if (tk_model_version(v->m, x) == p->obj2)
+			if (tk_model_version(v->m, x) == p->obj2) {
 				raise(&at, v->in->c_version[x]);
+				raise(&at, v->in->c_subtask[x][((const tk_subtask *)p->obj)->index]);
+			}
 		break;
 	case K_MONTH:
 	case K_THEMES:
@@ -2663,7 +2777,7 @@ tk_view_page_key(tk_view *v, size_t i, const char *salt, char out[41])
 	case K_SUBTASK:
 		for (k = 0; k < tk_model_nversions(v->m); k++)
 			if (tk_model_version(v->m, k) == p->obj2)
-				key_line(&b, "records of the version", v->in->key_version[k]);
+				key_line(&b, "rows", v->in->key_subtask[k][((const tk_subtask *)p->obj)->index]);
 		break;
 	case K_MONTH:
 		key_line(&b, "records of the month", period_key(v, p->period));
