@@ -85,13 +85,11 @@ struct tk_view {
  * and the first to need a part computes it. */
 struct tk_view_inputs {
 	size_t nperiods;        /* medians' length */
+	size_t nversions;       /* key_subtask's and c_subtask's length */
 	/* Page keys (tk_view_page_key): the records all together, by period
-	 * (as periods) and by region (as the model's); a subtask's page keys
-	 * its rows (subtask_rows_key). */
-	char (*key_period)[41], (*key_region)[41], key_all[41];
-	/* By version, by subtask (its index): the rows its page shows. */
-	char (**key_subtask)[41];
-	size_t nkey_versions;
+	 * (as periods) and by region (as the model's); by version, by subtask
+	 * (its index), the rows its page shows. */
+	char (*key_period)[41], (*key_region)[41], key_all[41], (**key_subtask)[41];
 	char *key_periods;      /* " 24252 24253 ...": every page key names them */
 	/* Where pages' content last changed, as mainline positions (-1: never),
 	 * from the history: outside the records or in the set of months (every
@@ -102,7 +100,6 @@ struct tk_view_inputs {
 	 * that subtask's row of a region's latest record; c_version holds
 	 * the changes to every row. */
 	long **c_subtask;
-	size_t nversions;
 	/* By period, the national medians of eteneminen (period_medians): by
 	 * group, then overall; NULL until asked. */
 	int **medians;
@@ -125,7 +122,7 @@ tk_view_inputs_free(tk_view_inputs *in)
 	free(in->key_period);
 	free(in->key_periods);
 	free(in->key_region);
-	for (i = 0; in->key_subtask && i < in->nkey_versions; i++)
+	for (i = 0; in->key_subtask && i < in->nversions; i++)
 		free(in->key_subtask[i]);
 	free(in->key_subtask);
 	free(in->c_period);
@@ -2204,6 +2201,21 @@ region_of(const tk_record *rec, const void *arg)
 	return (long)rec->region->index;
 }
 
+/* A version's subtasks by their index (the caller frees the list). */
+static const tk_subtask **
+subtasks_of(const tk_version *ver)
+{
+	const tk_subtask **out = xcalloc(ver->nsubtasks + 1, sizeof(*out));
+	size_t e, t, s;
+
+	for (e = 0; e < ver->nentities; e++)
+		for (t = 0; t < ver->entities[e]->ntasks; t++)
+			for (s = 0; s < ver->entities[e]->tasks[t].nsubtasks; s++)
+				out[ver->entities[e]->tasks[t].subtasks[s].index] =
+				    &ver->entities[e]->tasks[t].subtasks[s];
+	return out;
+}
+
 /* One region's row on a subtask's page, for its key: the month, the state
  * and the note, with lengths, so that no two rows read alike. */
 static void
@@ -2234,29 +2246,26 @@ prepare_keys(tk_view *v)
 	 * version (the month), and the subtask's state and note there. Keyed
 	 * by these, not by the whole records, a correction renders again only
 	 * the pages of the subtasks it changed. */
-	v->in->nkey_versions = tk_model_nversions(v->m);
-	v->in->key_subtask = xcalloc(v->in->nkey_versions + 1, sizeof(*v->in->key_subtask));
-	for (x = 0; x < v->in->nkey_versions; x++) {
+	v->in->nversions = tk_model_nversions(v->m);
+	v->in->key_subtask = xcalloc(v->in->nversions + 1, sizeof(*v->in->key_subtask));
+	for (x = 0; x < v->in->nversions; x++) {
 		const tk_version *ver = tk_model_version(v->m, x);
 		const tk_record **latest = xcalloc(v->nregions + 1, sizeof(*latest));
+		const tk_subtask **sts = subtasks_of(ver);
 		tk_buf b = TK_BUF_INIT;
-		size_t e, t, s;
+		size_t s;
 
 		v->in->key_subtask[x] = xcalloc(ver->nsubtasks + 1, sizeof(**v->in->key_subtask));
 		for (i = 0; i < v->nregions; i++)
 			latest[i] = latest_in(v, i, ver);
-		for (e = 0; e < ver->nentities; e++)
-			for (t = 0; t < ver->entities[e]->ntasks; t++)
-				for (s = 0; s < ver->entities[e]->tasks[t].nsubtasks; s++) {
-					const tk_subtask *st = &ver->entities[e]->tasks[t].subtasks[s];
-
-					b.len = 0;
-					for (i = 0; i < v->nregions; i++)
-						put_row(&b, latest[i], latest[i] ? report_of(latest[i], st) : NULL);
-					tk_source_hash(v->in->key_subtask[x][st->index], b.data ? b.data : "",
-					    b.len);
-				}
+		for (s = 0; s < ver->nsubtasks; s++) {
+			b.len = 0;
+			for (i = 0; i < v->nregions; i++)
+				put_row(&b, latest[i], latest[i] ? report_of(latest[i], sts[s]) : NULL);
+			tk_source_hash(v->in->key_subtask[x][s], b.data ? b.data : "", b.len);
+		}
 		tk_buf_free(&b);
+		free(sts);
 		free(latest);
 	}
 	v->in->key_region = xcalloc(v->nregions + 1, sizeof(*v->in->key_region));
@@ -2365,19 +2374,18 @@ raise_rows(tk_view *v, tk_strmap *known, const tk_region *reg, const tk_hist_rec
 	tk_arena *arena = tk_arena_new();
 	const tk_record *before = record_of_blob(v, known, arena, reg, hr, was->blob);
 	const tk_record *after = before ? record_of_blob(v, known, arena, reg, hr, ch->blob) : NULL;
-	size_t e, t, s;
+	const tk_subtask **sts = subtasks_of(ver);
+	size_t s;
 	int ok = after && before->version == ver && after->version == ver;
 
-	for (e = 0; ok && e < ver->nentities; e++)
-		for (t = 0; t < ver->entities[e]->ntasks; t++)
-			for (s = 0; s < ver->entities[e]->tasks[t].nsubtasks; s++) {
-				const tk_subtask *st = &ver->entities[e]->tasks[t].subtasks[s];
-				const tk_report *x = report_of(before, st), *y = report_of(after, st);
+	for (s = 0; ok && s < ver->nsubtasks; s++) {
+		const tk_report *x = report_of(before, sts[s]), *y = report_of(after, sts[s]);
 
-				if ((x ? x->state : TK_STATE_NONE) != (y ? y->state : TK_STATE_NONE) ||
-				    !same_text(x ? x->note : NULL, y ? y->note : NULL))
-					raise(&c[st->index], pos);
-			}
+		if ((x ? x->state : TK_STATE_NONE) != (y ? y->state : TK_STATE_NONE) ||
+		    !same_text(x ? x->note : NULL, y ? y->note : NULL))
+			raise(&c[s], pos);
+	}
+	free(sts);
 	tk_arena_free(arena);
 	return ok;
 }
@@ -2409,7 +2417,7 @@ prepare_commits(tk_view *v)
 	for (i = 0; i < v->nperiods; i++)
 		v->in->c_period[i] = -1, v->in->c_median[i] = -2;
 	v->in->c_subtask = xcalloc(nv + 1, sizeof(*v->in->c_subtask));
-	v->in->nversions = nv;
+	v->in->nversions = nv;  /* as prepare_keys sets it: the model's */
 	for (i = 0; i < nv; i++) {
 		size_t n = tk_model_version(v->m, i)->nsubtasks;
 
