@@ -2339,13 +2339,13 @@ names_either(tk_view *v, tk_strmap *known, const tk_hist_change *ch,
 }
 
 /* The record a blob holds, read outside the model into arena; the
- * model's own when it is today's. NULL when it cannot be read or would
- * not load today. */
+ * model's own when known (blob ids to records, or NULL) has it. NULL when
+ * it cannot be read or would not load today. */
 static const tk_record *
 record_of_blob(tk_view *v, tk_strmap *known, tk_arena *arena, const tk_region *reg,
     const tk_hist_record *hr, const char *blob)
 {
-	const tk_record *rec = tk_strmap_get(known, blob);
+	const tk_record *rec = known ? tk_strmap_get(known, blob) : NULL;
 	tk_buf b = TK_BUF_INIT;
 
 	if (rec == NULL && tk_history_blob_read(v->commits, blob, TK_YAML_MAX_BYTES, &b) == 0)
@@ -2538,7 +2538,6 @@ step_back(tk_view *v, const tk_hist_record *hr, size_t k, const tk_region *reg,
     const char **blob, int *row)
 {
 	const tk_hist_change *ch = &hr->changes[k], *was = k ? &hr->changes[k - 1] : NULL;
-	tk_buf b = TK_BUF_INIT;
 	tk_arena *arena;
 	const tk_record *old;
 
@@ -2547,17 +2546,12 @@ step_back(tk_view *v, const tk_hist_record *hr, size_t k, const tk_region *reg,
 		fill_row(v, NULL, row);
 		return 1;
 	}
-	if (was == NULL || was->kind == TK_HIST_DELETED ||
-	    tk_history_blob_read(v->commits, was->blob, TK_YAML_MAX_BYTES, &b) < 0) {
-		tk_buf_free(&b);
+	if (was == NULL || was->kind == TK_HIST_DELETED)
 		return 0;
-	}
 	arena = tk_arena_new();
-	old = tk_model_record_from(v->m, arena, reg, hr->period, hr->path, was->blob,
-	    b.data ? b.data : "", b.len);
+	old = record_of_blob(v, NULL, arena, reg, hr, was->blob);
 	fill_row(v, old, row);
 	tk_arena_free(arena);
-	tk_buf_free(&b);
 	*blob = was->blob;
 	return old != NULL;
 }
